@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { CartModule } from './cart/cart.module';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LegacyModule } from './legacy/legacy.module';
+import { ProductsModule } from './products/products.module';
+import { RedisModule } from './redis/redis.module';
+
+@Module({
+  imports: [AppConfigModule, DatabaseModule, RedisModule, AuthModule, ProductsModule, CartModule, LegacyModule, HealthModule],
+})
+export class AppModule {}

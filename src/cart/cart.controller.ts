@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { randomBytes } from 'node:crypto';
+import { ErrorBody } from '../common/errors/error-body';
+import { IdPipe } from '../common/validation/id.pipe';
+import { SidPipe } from '../common/validation/sid.pipe';
+import { CartService } from './cart.service';
+import { AddCartItemDto, SetCartItemDto } from './dto/cart-item.dto';
+import { CartViewDto } from './dto/cart-view.dto';
+import { SessionDto } from './dto/session.dto';
+
+const SidParam = () => ApiParam({ name: 'sid', description: 'Cart session id: 1-128 characters of A-Z a-z 0-9 . _ ~ -', example: 'k3Jx9_aQ2mZ0pL7tR4vW8c' });
+
+@ApiTags('carts')
+@ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid sid, pid or quantity; `details` names the field' })
+@Controller('api/carts/:sid')
+export class CartController {
+  constructor(private readonly carts: CartService) {}
+
+  @Get()
+  @SidParam()
+  @ApiOperation({ summary: 'View a cart, reconciled with the live catalogue (an unknown sid is an empty cart)' })
+  @ApiOkResponse({ type: CartViewDto })
+  view(@Param('sid', SidPipe) sid: string): Promise<CartViewDto> {
+    return this.carts.view(sid);
+  }
+
+  @Post('items')
+  @HttpCode(200)
+  @SidParam()
+  @ApiOperation({ summary: 'Add units of a product (default 1)' })
+  @ApiOkResponse({ type: CartViewDto })
+  @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
+  @ApiConflictResponse({ type: ErrorBody, description: '`out_of_stock` (with `instock`; the cart is unchanged) or `cart_full`' })
+  add(@Param('sid', SidPipe) sid: string, @Body() dto: AddCartItemDto): Promise<CartViewDto> {
+    return this.carts.addItem(sid, dto.pid, dto.quantity);
+  }
+
+  @Put('items/:pid')
+  @SidParam()
+  @ApiOperation({ summary: 'Set the quantity of a line (0 removes it)' })
+  @ApiOkResponse({ type: CartViewDto })
+  @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
+  @ApiConflictResponse({ type: ErrorBody, description: '`out_of_stock` (with `instock`; the cart is unchanged) or `cart_full`' })
+  set(@Param('sid', SidPipe) sid: string, @Param('pid', IdPipe) pid: number, @Body() dto: SetCartItemDto): Promise<CartViewDto> {
+    return this.carts.setItem(sid, pid, dto.quantity);
+  }
+
+  @Delete('items/:pid')
+  @SidParam()
+  @ApiOperation({ summary: 'Remove a line' })
+  @ApiOkResponse({ type: CartViewDto })
+  remove(@Param('sid', SidPipe) sid: string, @Param('pid', IdPipe) pid: number): Promise<CartViewDto> {
+    return this.carts.removeItem(sid, pid);
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @SidParam()
+  @ApiOperation({ summary: 'Empty the cart' })
+  @ApiNoContentResponse({ description: 'The cart is empty' })
+  async clear(@Param('sid', SidPipe) sid: string): Promise<void> {
+    await this.carts.clear(sid);
+  }
+}
+
+@ApiTags('carts')
+@Controller('api/sessions')
+export class SessionsController {
+  @Post()
+  @ApiOperation({ summary: 'A fresh random cart session id (144 bits) for clients that have none' })
+  @ApiCreatedResponse({ type: SessionDto })
+  create(): SessionDto {
+    return { sid: randomBytes(18).toString('base64url') };
+  }
+}

@@ -1,0 +1,44 @@
+/** One line of a stored cart: a product id and how many units the shopper wants. */
+export interface CartLine {
+  pid: number;
+  quantity: number;
+}
+
+/**
+ * The outcome of a line change, decided atomically against the stock the caller passed in:
+ * - `ok`: the line now holds `quantity` units (0: removed);
+ * - `insufficient_stock`: the change would exceed the stock; the line still holds `quantity`;
+ * - `cart_full`: a new line would exceed MAX_CART_LINES; nothing changed.
+ */
+export type LineChange =
+  | { outcome: 'ok'; quantity: number }
+  | { outcome: 'insufficient_stock'; quantity: number }
+  | { outcome: 'cart_full'; quantity: number };
+
+/** Most distinct products one cart may hold. */
+export const MAX_CART_LINES = 500;
+
+/**
+ * Where carts live, keyed by session id. Also the DI token: exactly one provider picks the
+ * implementation (Redis when REDIS_URL is set, else in-process). Every write refreshes the cart's TTL.
+ * Both implementations pass test/contracts/cart-repository.contract.ts.
+ */
+export abstract class CartRepository {
+  /** The cart's lines, in no particular order; an unknown sid is an empty cart. */
+  abstract getLines(sid: string): Promise<CartLine[]>;
+
+  /** Adds `by` units to a line (creating it), unless the result would exceed `stock`. */
+  abstract incrementLine(sid: string, pid: number, by: number, stock: number): Promise<LineChange>;
+
+  /** Sets a line to `quantity` units (0 removes it), unless that exceeds `stock`. */
+  abstract setLine(sid: string, pid: number, quantity: number, stock: number): Promise<LineChange>;
+
+  /** Removes these lines; absent ones are ignored. */
+  abstract removeLines(sid: string, pids: number[]): Promise<void>;
+
+  /** Empties the cart. */
+  abstract clear(sid: string): Promise<void>;
+
+  /** Resolves when the store is reachable (readiness). */
+  abstract ping(): Promise<void>;
+}

@@ -1,0 +1,101 @@
+import { OnModuleDestroy } from '@nestjs/common';
+import { CartLine, CartRepository, LineChange, MAX_CART_LINES } from './cart.repository';
+
+interface StoredCart {
+  lines: Map<number, number>;
+  expiresAt: number;
+}
+
+/**
+ * Carts in this process's memory, with the same semantics as the Redis store (each change is one
+ * synchronous step, so it is atomic on the event loop). For the embedded default: single instance
+ * only, and carts are lost on restart.
+ */
+export class InMemoryCartRepository extends CartRepository implements OnModuleDestroy {
+  private readonly carts = new Map<string, StoredCart>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly ttlSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.sweeper = setInterval(() => this.sweep(), 60_000).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private live(sid: string): StoredCart | undefined {
+    const cart = this.carts.get(sid);
+    if (cart && cart.expiresAt <= this.now()) {
+      this.carts.delete(sid);
+      return undefined;
+    }
+    return cart;
+  }
+
+  private touch(sid: string, cart: StoredCart): void {
+    if (cart.lines.size === 0) {
+      this.carts.delete(sid);
+      return;
+    }
+    cart.expiresAt = this.now() + this.ttlSeconds * 1000;
+    this.carts.set(sid, cart);
+  }
+
+  getLines(sid: string): Promise<CartLine[]> {
+    const cart = this.live(sid);
+    return Promise.resolve(cart ? [...cart.lines].map(([pid, quantity]) => ({ pid, quantity })) : []);
+  }
+
+  incrementLine(sid: string, pid: number, by: number, stock: number): Promise<LineChange> {
+    return Promise.resolve(this.change(sid, pid, (cur) => cur + by, stock));
+  }
+
+  setLine(sid: string, pid: number, quantity: number, stock: number): Promise<LineChange> {
+    return Promise.resolve(this.change(sid, pid, () => quantity, stock));
+  }
+
+  private change(sid: string, pid: number, next: (cur: number) => number, stock: number): LineChange {
+    const cart = this.live(sid) ?? { lines: new Map<number, number>(), expiresAt: 0 };
+    const cur = cart.lines.get(pid) ?? 0;
+    const want = next(cur);
+    if (want <= 0) {
+      if (cur > 0) {
+        cart.lines.delete(pid);
+        this.touch(sid, cart);
+      }
+      return { outcome: 'ok', quantity: 0 };
+    }
+    if (want > stock) return { outcome: 'insufficient_stock', quantity: cur };
+    if (cur === 0 && cart.lines.size >= MAX_CART_LINES) return { outcome: 'cart_full', quantity: cur };
+    cart.lines.set(pid, want);
+    this.touch(sid, cart);
+    return { outcome: 'ok', quantity: want };
+  }
+
+  removeLines(sid: string, pids: number[]): Promise<void> {
+    const cart = this.live(sid);
+    if (cart) {
+      for (const pid of pids) cart.lines.delete(pid);
+      this.touch(sid, cart);
+    }
+    return Promise.resolve();
+  }
+
+  clear(sid: string): Promise<void> {
+    this.carts.delete(sid);
+    return Promise.resolve();
+  }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [sid, cart] of this.carts) if (cart.expiresAt <= now) this.carts.delete(sid);
+  }
+}

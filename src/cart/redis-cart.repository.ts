@@ -1,0 +1,91 @@
+import type Redis from 'ioredis';
+import { CartLine, CartRepository, LineChange, MAX_CART_LINES } from './cart.repository';
+
+/**
+ * One round trip, one atomic step: read the line, apply the change, check it against the stock
+ * and the line limit, write it and refresh the TTL. Returns {status, quantity}:
+ * 1 ok (quantity after), 0 insufficient stock (quantity unchanged), 2 cart full.
+ * KEYS[1] cart hash; ARGV pid, mode ('inc'|'set'), n, stock, ttl, maxLines.
+ */
+const CHANGE_LINE_LUA = `
+local key, pid = KEYS[1], ARGV[1]
+local n, stock, ttl, maxLines = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local cur = tonumber(redis.call('HGET', key, pid) or '0')
+local want = n
+if ARGV[2] == 'inc' then want = cur + n end
+if want <= 0 then
+  if cur > 0 then
+    redis.call('HDEL', key, pid)
+    redis.call('EXPIRE', key, ttl)
+  end
+  return {1, 0}
+end
+if want > stock then return {0, cur} end
+if cur == 0 and redis.call('HLEN', key) >= maxLines then return {2, cur} end
+redis.call('HSET', key, pid, want)
+redis.call('EXPIRE', key, ttl)
+return {1, want}
+`;
+
+/** KEYS[1] cart hash; ARGV ttl, pid... Removes the lines and refreshes the TTL if the cart remains. */
+const REMOVE_LINES_LUA = `
+redis.call('HDEL', KEYS[1], unpack(ARGV, 2))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+`;
+
+type CartCommands = Redis & {
+  cartChangeLine(key: string, pid: number, mode: 'inc' | 'set', n: number, stock: number, ttl: number, maxLines: number): Promise<[number, number]>;
+  cartRemoveLines(key: string, ttl: number, ...pids: number[]): Promise<number>;
+};
+
+const OUTCOMES = { 0: 'insufficient_stock', 1: 'ok', 2: 'cart_full' } as const;
+
+/** Carts as Redis hashes `cart:{sid}` (field pid, value quantity), under the client's key prefix. */
+export class RedisCartRepository extends CartRepository {
+  private readonly redis: CartCommands;
+
+  constructor(redis: Redis, private readonly ttlSeconds: number) {
+    super();
+    if (!('cartChangeLine' in redis)) {
+      redis.defineCommand('cartChangeLine', { numberOfKeys: 1, lua: CHANGE_LINE_LUA });
+      redis.defineCommand('cartRemoveLines', { numberOfKeys: 1, lua: REMOVE_LINES_LUA });
+    }
+    this.redis = redis as CartCommands;
+  }
+
+  private key(sid: string): string {
+    return `cart:${sid}`;
+  }
+
+  async getLines(sid: string): Promise<CartLine[]> {
+    const hash = await this.redis.hgetall(this.key(sid));
+    return Object.entries(hash).map(([pid, quantity]) => ({ pid: Number(pid), quantity: Number(quantity) }));
+  }
+
+  incrementLine(sid: string, pid: number, by: number, stock: number): Promise<LineChange> {
+    return this.change(sid, pid, 'inc', by, stock);
+  }
+
+  setLine(sid: string, pid: number, quantity: number, stock: number): Promise<LineChange> {
+    return this.change(sid, pid, 'set', quantity, stock);
+  }
+
+  private async change(sid: string, pid: number, mode: 'inc' | 'set', n: number, stock: number): Promise<LineChange> {
+    const [status, quantity] = await this.redis.cartChangeLine(this.key(sid), pid, mode, n, stock, this.ttlSeconds, MAX_CART_LINES);
+    return { outcome: OUTCOMES[status as 0 | 1 | 2], quantity };
+  }
+
+  async removeLines(sid: string, pids: number[]): Promise<void> {
+    if (pids.length === 0) return;
+    await this.redis.cartRemoveLines(this.key(sid), this.ttlSeconds, ...pids);
+  }
+
+  async clear(sid: string): Promise<void> {
+    await this.redis.del(this.key(sid));
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+}

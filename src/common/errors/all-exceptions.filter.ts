@@ -1,0 +1,79 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from './domain-error';
+import type { ErrorBody } from './error-body';
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable_entity',
+  429: 'too_many_requests',
+  503: 'service_unavailable',
+};
+
+/** Errors raised by the body parsers (http-errors objects with a 4xx `status`): map the ones clients can cause. */
+function bodyParserError(exception: unknown): ErrorBody | undefined {
+  const e = exception as { type?: string; status?: number; expose?: boolean };
+  if (!e || typeof e !== 'object' || typeof e.status !== 'number' || e.status < 400 || e.status >= 500) return undefined;
+  if (exception instanceof SyntaxError || e.type === 'entity.parse.failed') {
+    return { statusCode: 400, code: 'malformed_json', message: 'The request body is not valid JSON' };
+  }
+  if (e.type === 'entity.too.large' || e.status === 413) {
+    return { statusCode: 413, code: 'payload_too_large', message: 'The request body is larger than 100 kB' };
+  }
+  if (e.status === 415) {
+    return { statusCode: 415, code: 'unsupported_media_type', message: 'Unsupported body encoding or charset' };
+  }
+  return { statusCode: e.status, code: CODE_BY_STATUS[e.status] ?? 'bad_request', message: 'The request body could not be read' };
+}
+
+/** Turns every exception into `{statusCode, code, message, details?}`; unknown ones into a bare 500. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const { body, extra } = this.toBody(exception);
+    if (res.headersSent) return;
+    res.status(body.statusCode).json({ ...extra, ...body });
+  }
+
+  toBody(exception: unknown): { body: ErrorBody; extra?: Record<string, unknown> } {
+    if (exception instanceof DomainError) {
+      const body: ErrorBody = { statusCode: exception.status, code: exception.code, message: exception.message };
+      if (exception.details !== undefined) body.details = exception.details;
+      return { body, extra: exception.extra };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      let message = exception.message;
+      let details: unknown;
+      if (typeof response === 'object' && response !== null) {
+        const r = response as { message?: unknown; details?: unknown };
+        if (typeof r.message === 'string') message = r.message;
+        else if (Array.isArray(r.message)) message = r.message.join('; ');
+        details = r.details;
+      }
+      let code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
+      if (status === 404 && /^Cannot [A-Z]+ /.test(message)) {
+        code = 'route_not_found';
+        message = 'No such route';
+      }
+      const body: ErrorBody = { statusCode: status, code, message };
+      if (details !== undefined) body.details = details;
+      return { body };
+    }
+    const parsed = bodyParserError(exception);
+    if (parsed) return { body: parsed };
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return { body: { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'internal_error', message: 'Internal server error' } };
+  }
+}

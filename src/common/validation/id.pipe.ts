@@ -1,0 +1,13 @@
+import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
+import { ValidationFailed } from '../errors/domain-error';
+import { MAX_INT32 } from './decorators';
+
+/** A positive integer id from the path, or 400 `validation_failed` naming the parameter. */
+@Injectable()
+export class IdPipe implements PipeTransform<string, number> {
+  transform(value: string, metadata: ArgumentMetadata): number {
+    const id = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+    if (!(id >= 1 && id <= MAX_INT32)) throw ValidationFailed.field(metadata.data ?? 'id', 'must be a positive integer');
+    return id;
+  }
+}

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { EnvironmentVariables, validateEnv } from './env.validation';
+
+/** The validated settings, typed and grouped. Built once at start-up from the environment. */
+export class AppConfig {
+  readonly port: number;
+  readonly database: {
+    /** Unset: embedded Postgres (PGlite) under dataDir. */
+    url?: string;
+    schema?: string;
+    poolSize: number;
+    dataDir: string;
+    runMigrations: boolean;
+  };
+  readonly redis: { url?: string; keyPrefix: string };
+  readonly adminApiKey: string;
+  readonly cartTtlSeconds: number;
+  readonly logLevel: string;
+
+  constructor(env: EnvironmentVariables, logger = new Logger('Config')) {
+    this.port = env.PORT;
+    this.database = {
+      url: env.DATABASE_URL,
+      schema: env.DATABASE_SCHEMA,
+      poolSize: env.DATABASE_POOL_SIZE,
+      dataDir: path.resolve(env.DATA_DIR),
+      runMigrations: env.RUN_MIGRATIONS,
+    };
+    this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX };
+    this.cartTtlSeconds = env.CART_TTL_SECONDS;
+    this.logLevel = env.LOG_LEVEL;
+    if (env.ADMIN_API_KEY) {
+      this.adminApiKey = env.ADMIN_API_KEY;
+    } else {
+      this.adminApiKey = randomBytes(24).toString('base64url');
+      logger.warn(`ADMIN_API_KEY is not set; generated one for this run: ${this.adminApiKey}`);
+    }
+  }
+
+  /** Validates the variables ConfigService sees (the process environment); throws InvalidEnvironmentError. */
+  static fromConfigService(config: ConfigService): AppConfig {
+    const raw = Object.fromEntries(ENV_KEYS.map((key) => [key, config.get<unknown>(key)]));
+    return new AppConfig(validateEnv(raw));
+  }
+}
+
+const ENV_KEYS = Object.keys(new EnvironmentVariables());

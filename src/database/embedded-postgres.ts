@@ -1,0 +1,38 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Logger } from '@nestjs/common';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * Embedded Postgres for `npm start` without DATABASE_URL: PGlite persisted under DATA_DIR, served
+ * on a private Unix socket so the app talks to it through the same `pg` driver as a real server.
+ * PGlite runs one query at a time, so the pool must have one connection. Single instance only.
+ */
+export class EmbeddedPostgres {
+  private static readonly logger = new Logger('EmbeddedPostgres');
+
+  private constructor(
+    readonly socketDir: string,
+    private readonly db: PGlite,
+    private readonly server: PGLiteSocketServer,
+  ) {}
+
+  static async start(dataDir: string): Promise<EmbeddedPostgres> {
+    const dbDir = path.join(dataDir, 'pglite');
+    mkdirSync(dbDir, { recursive: true });
+    const db = await PGlite.create(dbDir);
+    const socketDir = mkdtempSync(path.join(tmpdir(), 'cartwheel-pg-'));
+    const server = new PGLiteSocketServer({ db, path: path.join(socketDir, '.s.PGSQL.5432'), maxConnections: 4 });
+    await server.start();
+    EmbeddedPostgres.logger.log(`Embedded Postgres (PGlite) with data in ${dbDir}`);
+    return new EmbeddedPostgres(socketDir, db, server);
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+    await this.db.close();
+    rmSync(this.socketDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,4 @@
+import { Product } from '../products/product.entity';
+
+/** Every entity, listed once for the app, the CLI data source and the tests. */
+export const ENTITIES = [Product];

@@ -1,0 +1,49 @@
+import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { CartRepository } from '../cart/cart.repository';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorBody } from '../common/errors/error-body';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly carts: CartRepository,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Readiness: Postgres and the cart store answer' })
+  @ApiOkResponse({ schema: { example: { status: 'ok', info: { database: { status: 'up' }, cartStore: { status: 'up' } } } } })
+  @ApiServiceUnavailableResponse({ type: ErrorBody, description: '`not_ready`; `details` says which dependency is down' })
+  async ready(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.db.pingCheck('database', { timeout: 2000 }),
+      async () => {
+        const check = this.indicators.check('cartStore');
+        try {
+          await this.carts.ping();
+          return check.up();
+        } catch (err) {
+          return check.down({ message: err instanceof Error ? err.message : 'unreachable' });
+        }
+      },
+    ]).catch((err: unknown) => {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      const result = err.getResponse() as HealthCheckResult;
+      const down = Object.keys(result.error ?? {});
+      throw new DomainError(HttpStatus.SERVICE_UNAVAILABLE, 'not_ready', `Not ready: ${down.join(', ')} down`, result.details);
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../auth/admin.guard';
+import { CartService } from '../cart/cart.service';
+import { CartViewDto } from '../cart/dto/cart-view.dto';
+import { ErrorBody } from '../common/errors/error-body';
+import { ValidationFailed } from '../common/errors/domain-error';
+import { SidPipe } from '../common/validation/sid.pipe';
+import { CreateProductDto, LegacyDeleteProductDto, LegacyUpdateProductDto, ProductDto } from '../products/dto/product.dto';
+import { ProductsService } from '../products/products.service';
+import { parseCartChange, UpdateCartDto } from './legacy.dto';
+
+/**
+ * The original shop's REST contract, kept exactly for its existing clients: a thin layer over the
+ * same services as the resource routes.
+ */
+@ApiTags('original')
+@ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid input; `details` names the field' })
+@Controller('api')
+export class LegacyController {
+  constructor(
+    private readonly products: ProductsService,
+    private readonly carts: CartService,
+  ) {}
+
+  @Post('crudproducts')
+  @AdminOnly()
+  @ApiOperation({ summary: 'Create a product' })
+  @ApiCreatedResponse({ type: ProductDto })
+  createProduct(@Body() dto: CreateProductDto): Promise<ProductDto> {
+    return this.products.create(dto);
+  }
+
+  @Put('crudproducts')
+  @AdminOnly()
+  @ApiOperation({ summary: 'Update a product: id, and any of name, price, quantity' })
+  @ApiOkResponse({ type: ProductDto })
+  @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
+  updateProduct(@Body() dto: LegacyUpdateProductDto): Promise<ProductDto> {
+    const { id, ...changes } = dto;
+    return this.products.update(id, changes);
+  }
+
+  @Delete('crudproducts')
+  @AdminOnly()
+  @ApiOperation({ summary: 'Delete a product: id in the body or the query' })
+  @ApiQuery({ name: 'id', required: false, type: 'integer' })
+  @ApiOkResponse({ type: ProductDto, description: 'The deleted product' })
+  @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
+  deleteProduct(@Body() body: LegacyDeleteProductDto, @Query() query: LegacyDeleteProductDto): Promise<ProductDto> {
+    const id = body.id ?? query.id;
+    if (id === undefined) throw ValidationFailed.field('id', 'id is required (body or query)');
+    return this.products.delete(id);
+  }
+
+  @Post('updatecart')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Change a cart line: v missing or '' adds 1, 'delete' or 0 removes, N sets the quantity" })
+  @ApiOkResponse({ type: CartViewDto })
+  @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
+  @ApiConflictResponse({ type: ErrorBody, description: '`out_of_stock` with `instock`; the cart is unchanged' })
+  updateCart(@Body() dto: UpdateCartDto): Promise<CartViewDto> {
+    const change = parseCartChange(dto.v);
+    switch (change.kind) {
+      case 'increment':
+        return this.carts.addItem(dto.sid, dto.pid, 1);
+      case 'remove':
+        return this.carts.removeItem(dto.sid, dto.pid);
+      case 'set':
+        return this.carts.setItem(dto.sid, dto.pid, change.quantity);
+    }
+  }
+
+  @Get('viewcart/:sid')
+  @ApiOperation({ summary: 'View a cart (an unknown sid is an empty cart)' })
+  @ApiOkResponse({ type: CartViewDto })
+  viewCart(@Param('sid', SidPipe) sid: string): Promise<CartViewDto> {
+    return this.carts.view(sid);
+  }
+
+  @Get('viewcart')
+  @ApiOperation({ summary: 'View a cart, sid in the query' })
+  @ApiQuery({ name: 'sid', required: true })
+  @ApiOkResponse({ type: CartViewDto })
+  viewCartByQuery(@Query('sid', SidPipe) sid: string): Promise<CartViewDto> {
+    return this.carts.view(sid);
+  }
+}

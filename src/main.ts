@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { appConfig, createApp } from './app.setup';
+import { InvalidEnvironmentError } from './config/env.validation';
+
+async function bootstrap(): Promise<void> {
+  const app = await createApp();
+  const config = appConfig(app);
+  await app.listen(config.port);
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  new Logger('Bootstrap').log(`cartwheel listening on ${url}; API docs at ${url}/docs`);
+}
+
+bootstrap().catch((err: unknown) => {
+  if (err instanceof InvalidEnvironmentError) {
+    console.error(err.message);
+  } else {
+    console.error('cartwheel failed to start:', err instanceof Error ? err.message : err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../auth/admin.guard';
+import { ErrorBody } from '../common/errors/error-body';
+import { IdPipe } from '../common/validation/id.pipe';
+import { CreateProductDto, PageQueryDto, ProductDto, ProductPageDto, UpdateProductDto } from './dto/product.dto';
+import { ProductsService } from './products.service';
+
+@ApiTags('products')
+@ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid input; `details` names the fields' })
+@Controller('api/products')
+export class ProductsController {
+  constructor(private readonly products: ProductsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: ProductPageDto })
+  list(@Query() page: PageQueryDto): Promise<ProductPageDto> {
+    return this.products.list(page.limit, page.offset);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ProductDto })
+  @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
+  get(@Param('id', IdPipe) id: number): Promise<ProductDto> {
+    return this.products.get(id);
+  }
+
+  @Post()
+  @AdminOnly()
+  @ApiCreatedResponse({ type: ProductDto })
+  create(@Body() dto: CreateProductDto): Promise<ProductDto> {
+    return this.products.create(dto);
+  }
+
+  @Patch(':id')
+  @AdminOnly()
+  @ApiOkResponse({ type: ProductDto })
+  @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
+  update(@Param('id', IdPipe) id: number, @Body() dto: UpdateProductDto): Promise<ProductDto> {
+    return this.products.update(id, dto);
+  }
+
+  @Delete(':id')
+  @AdminOnly()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
+  async delete(@Param('id', IdPipe) id: number): Promise<void> {
+    await this.products.delete(id);
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { NotFound } from '../common/errors/domain-error';
+import { fromCents, toCents } from '../common/money';
+import { CreateProductDto, ProductDto, ProductPageDto, UpdateProductDto } from './dto/product.dto';
+import { Product } from './product.entity';
+import { ProductChanges, ProductsRepository } from './products.repository';
+
+export class ProductNotFound extends NotFound {
+  constructor(id: number) {
+    super('product_not_found', `Product ${id} does not exist`, { pid: id });
+  }
+}
+
+export function toProductDto(p: Product): ProductDto {
+  return {
+    id: p.id,
+    name: p.name,
+    price: fromCents(p.priceCents),
+    quantity: p.quantity,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+/** The catalogue's rules: admin writes, public reads, prices in and out of cents. */
+@Injectable()
+export class ProductsService {
+  constructor(private readonly products: ProductsRepository) {}
+
+  async get(id: number): Promise<ProductDto> {
+    const product = await this.products.findById(id);
+    if (!product) throw new ProductNotFound(id);
+    return toProductDto(product);
+  }
+
+  async list(limit: number, offset: number): Promise<ProductPageDto> {
+    const [items, total] = await this.products.findPage(limit, offset);
+    return { items: items.map(toProductDto), total };
+  }
+
+  async create(dto: CreateProductDto): Promise<ProductDto> {
+    const product = await this.products.create({ name: dto.name, priceCents: toCents(dto.price), quantity: dto.quantity });
+    return toProductDto(product);
+  }
+
+  async update(id: number, dto: UpdateProductDto): Promise<ProductDto> {
+    const changes: ProductChanges = {};
+    if (dto.name !== undefined) changes.name = dto.name;
+    if (dto.price !== undefined) changes.priceCents = toCents(dto.price);
+    if (dto.quantity !== undefined) changes.quantity = dto.quantity;
+    const product = await this.products.update(id, changes);
+    if (!product) throw new ProductNotFound(id);
+    return toProductDto(product);
+  }
+
+  async delete(id: number): Promise<ProductDto> {
+    const product = await this.products.delete(id);
+    if (!product) throw new ProductNotFound(id);
+    return toProductDto(product);
+  }
+}

@@ -1,0 +1,120 @@
+import { CartRepository, MAX_CART_LINES } from '../../src/cart/cart.repository';
+
+export interface CartRepositoryHarness {
+  /** A fresh repository whose carts expire after `ttlSeconds`. */
+  create(ttlSeconds: number): Promise<CartRepository>;
+  /** Releases what `create` opened. */
+  destroy(): Promise<void>;
+}
+
+const sorted = (lines: { pid: number; quantity: number }[]) => [...lines].sort((a, b) => a.pid - b.pid);
+let n = 0;
+const newSid = () => `contract-${process.pid}-${Date.now()}-${++n}`;
+
+/** The behaviour every CartRepository must have; run by the in-memory and the Redis specs. */
+export function cartRepositoryContract(name: string, harness: CartRepositoryHarness): void {
+  describe(`CartRepository contract: ${name}`, () => {
+    let repo: CartRepository;
+    let sid: string;
+
+    beforeAll(async () => {
+      repo = await harness.create(3600);
+    });
+    afterAll(() => harness.destroy());
+    beforeEach(() => {
+      sid = newSid();
+    });
+
+    it('treats an unknown sid as an empty cart', async () => {
+      expect(await repo.getLines(sid)).toEqual([]);
+    });
+
+    it('creates a line on increment and adds to it', async () => {
+      expect(await repo.incrementLine(sid, 1, 1, 10)).toEqual({ outcome: 'ok', quantity: 1 });
+      expect(await repo.incrementLine(sid, 1, 2, 10)).toEqual({ outcome: 'ok', quantity: 3 });
+      expect(await repo.incrementLine(sid, 2, 1, 10)).toEqual({ outcome: 'ok', quantity: 1 });
+      expect(sorted(await repo.getLines(sid))).toEqual([{ pid: 1, quantity: 3 }, { pid: 2, quantity: 1 }]);
+    });
+
+    it('refuses an increment past the stock and leaves the line unchanged', async () => {
+      await repo.incrementLine(sid, 1, 4, 5);
+      expect(await repo.incrementLine(sid, 1, 2, 5)).toEqual({ outcome: 'insufficient_stock', quantity: 4 });
+      expect(await repo.incrementLine(sid, 2, 1, 0)).toEqual({ outcome: 'insufficient_stock', quantity: 0 });
+      expect(await repo.getLines(sid)).toEqual([{ pid: 1, quantity: 4 }]);
+    });
+
+    it('sets a quantity within the stock, refuses one above it, and removes at 0', async () => {
+      expect(await repo.setLine(sid, 1, 7, 7)).toEqual({ outcome: 'ok', quantity: 7 });
+      expect(await repo.setLine(sid, 1, 8, 7)).toEqual({ outcome: 'insufficient_stock', quantity: 7 });
+      expect(await repo.setLine(sid, 1, 2, 7)).toEqual({ outcome: 'ok', quantity: 2 });
+      expect(await repo.setLine(sid, 1, 0, 7)).toEqual({ outcome: 'ok', quantity: 0 });
+      expect(await repo.getLines(sid)).toEqual([]);
+    });
+
+    it('lets a line be lowered when the stock fell below it', async () => {
+      await repo.setLine(sid, 1, 5, 5);
+      expect(await repo.setLine(sid, 1, 2, 3)).toEqual({ outcome: 'ok', quantity: 2 });
+    });
+
+    it('removes lines, ignoring absent ones, and clears the cart', async () => {
+      await repo.incrementLine(sid, 1, 1, 10);
+      await repo.incrementLine(sid, 2, 1, 10);
+      await repo.incrementLine(sid, 3, 1, 10);
+      await repo.removeLines(sid, [1, 99]);
+      expect(sorted(await repo.getLines(sid))).toEqual([{ pid: 2, quantity: 1 }, { pid: 3, quantity: 1 }]);
+      await repo.removeLines(sid, []);
+      await repo.clear(sid);
+      expect(await repo.getLines(sid)).toEqual([]);
+    });
+
+    it('keeps carts apart', async () => {
+      const other = newSid();
+      await repo.incrementLine(sid, 1, 1, 10);
+      await repo.incrementLine(other, 1, 5, 10);
+      expect(await repo.getLines(sid)).toEqual([{ pid: 1, quantity: 1 }]);
+      expect(await repo.getLines(other)).toEqual([{ pid: 1, quantity: 5 }]);
+    });
+
+    it('counts every one of 50 concurrent increments', async () => {
+      const results = await Promise.all(Array.from({ length: 50 }, () => repo.incrementLine(sid, 1, 1, 1000)));
+      expect(results.every((r) => r.outcome === 'ok')).toBe(true);
+      expect(await repo.getLines(sid)).toEqual([{ pid: 1, quantity: 50 }]);
+    });
+
+    it('never lets 30 concurrent increments pass a stock of 10', async () => {
+      const results = await Promise.all(Array.from({ length: 30 }, () => repo.incrementLine(sid, 1, 1, 10)));
+      expect(results.filter((r) => r.outcome === 'ok')).toHaveLength(10);
+      expect(await repo.getLines(sid)).toEqual([{ pid: 1, quantity: 10 }]);
+    });
+
+    it(`refuses line ${MAX_CART_LINES + 1} but still changes existing lines`, async () => {
+      await Promise.all(Array.from({ length: MAX_CART_LINES }, (_, i) => repo.incrementLine(sid, i + 1, 1, 10)));
+      expect(await repo.incrementLine(sid, MAX_CART_LINES + 1, 1, 10)).toEqual({ outcome: 'cart_full', quantity: 0 });
+      expect(await repo.incrementLine(sid, 1, 1, 10)).toEqual({ outcome: 'ok', quantity: 2 });
+      expect(await repo.getLines(sid)).toHaveLength(MAX_CART_LINES);
+    });
+
+    it('answers ping', async () => {
+      await expect(repo.ping()).resolves.toBeUndefined();
+    });
+
+    describe('expiry', () => {
+      let shortLived: CartRepository;
+      beforeAll(async () => {
+        shortLived = await harness.create(1);
+      });
+
+      it('forgets a cart after its TTL, and every write refreshes the TTL', async () => {
+        await shortLived.incrementLine(sid, 1, 1, 10);
+        await sleep(600);
+        await shortLived.incrementLine(sid, 2, 1, 10); // refreshes
+        await sleep(600);
+        expect(await shortLived.getLines(sid)).toHaveLength(2);
+        await sleep(1100);
+        expect(await shortLived.getLines(sid)).toEqual([]);
+      });
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
