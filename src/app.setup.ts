@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { API_KEY_SCHEME } from './auth/admin.guard';
+import { bodyParsers } from './common/http/body-parsers';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app.config';
@@ -18,13 +19,11 @@ export function logLevelsFor(level: string | undefined): LogLevel[] | false {
 
 /** Body limits, the global pipe and filter, and the OpenAPI document: shared by main.ts and the tests. */
 export function configureApp(app: NestExpressApplication): void {
-  app.useBodyParser('json', { limit: '100kb' });
-  app.useBodyParser('urlencoded', { limit: '100kb', extended: false });
+  app.use(...bodyParsers());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

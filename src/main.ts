@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { appConfig, createApp } from './app.setup';
+import { shutDownGracefully } from './common/http/graceful-shutdown';
 import { InvalidEnvironmentError } from './config/env.validation';
 
 async function bootstrap(): Promise<void> {
   const app = await createApp();
   const config = appConfig(app);
   await app.listen(config.port);
+  shutDownGracefully(app);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   new Logger('Bootstrap').log(`cartwheel listening on ${url}; API docs at ${url}/docs`);
 }

@@ -17,22 +17,6 @@ const CODE_BY_STATUS: Record<number, string> = {
   503: 'service_unavailable',
 };
 
-/** Errors raised by the body parsers (http-errors objects with a 4xx `status`): map the ones clients can cause. */
-function bodyParserError(exception: unknown): ErrorBody | undefined {
-  const e = exception as { type?: string; status?: number; expose?: boolean };
-  if (!e || typeof e !== 'object' || typeof e.status !== 'number' || e.status < 400 || e.status >= 500) return undefined;
-  if (exception instanceof SyntaxError || e.type === 'entity.parse.failed') {
-    return { statusCode: 400, code: 'malformed_json', message: 'The request body is not valid JSON' };
-  }
-  if (e.type === 'entity.too.large' || e.status === 413) {
-    return { statusCode: 413, code: 'payload_too_large', message: 'The request body is larger than 100 kB' };
-  }
-  if (e.status === 415) {
-    return { statusCode: 415, code: 'unsupported_media_type', message: 'Unsupported body encoding or charset' };
-  }
-  return { statusCode: e.status, code: CODE_BY_STATUS[e.status] ?? 'bad_request', message: 'The request body could not be read' };
-}
-
 /** Turns every exception into `{statusCode, code, message, details?}`; unknown ones into a bare 500. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -71,8 +55,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (details !== undefined) body.details = details;
       return { body };
     }
-    const parsed = bodyParserError(exception);
-    if (parsed) return { body: parsed };
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { body: { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'internal_error', message: 'Internal server error' } };
   }

@@ -1,0 +1,91 @@
+import Redis from 'ioredis';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { REDIS_CLIENT } from '../src/redis/redis.module';
+import { startTestApp, TestApp } from './helpers/test-app';
+
+describe('Platform: errors, docs, health (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp('platform');
+  });
+  afterAll(() => t.close());
+
+  const errorShape = { statusCode: expect.any(Number), code: expect.any(String), message: expect.any(String) };
+
+  it('malformed JSON -> 400 malformed_json', async () => {
+    const res = await request(t.http).post('/api/updatecart').set('Content-Type', 'application/json').send('{"sid": "a",').expect(400);
+    expect(res.body).toEqual({ ...errorShape, statusCode: 400, code: 'malformed_json' });
+  });
+
+  it('a body over 100 kB -> 413 payload_too_large (JSON and form)', async () => {
+    const big = 'x'.repeat(110 * 1024);
+    const json = await request(t.http).post('/api/updatecart').send({ sid: 'a', pid: 1, pad: big }).expect(413);
+    expect(json.body).toEqual({ ...errorShape, statusCode: 413, code: 'payload_too_large' });
+    const form = await request(t.http).post('/api/updatecart').type('form').send(`sid=a&pid=1&pad=${big}`).expect(413);
+    expect(form.body.code).toBe('payload_too_large');
+  });
+
+  it('a body just under 100 kB is read', async () => {
+    const res = await request(t.http).post('/api/updatecart').send({ sid: 'a', pid: 0, pad: 'x'.repeat(90 * 1024) }).expect(400);
+    expect(res.body.code).toBe('validation_failed');
+  });
+
+  it.each([
+    ['GET', '/nope'],
+    ['POST', '/api/nothing'],
+    ['PATCH', '/api/updatecart'],
+  ])('unknown route %s %s -> 404 JSON route_not_found', async (method, path) => {
+    const res = await request(t.http)[method.toLowerCase() as 'get'](path).expect(404);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body).toEqual({ statusCode: 404, code: 'route_not_found', message: 'No such route' });
+  });
+
+  it('an unexpected failure is a bare 500 with no internals', async () => {
+    const ds = t.app.get(DataSource);
+    const spy = jest.spyOn(ds.logger, 'logQueryError').mockImplementation(() => undefined);
+    await ds.query('ALTER TABLE product RENAME TO product_hidden');
+    try {
+      const res = await request(t.http).get('/api/products').expect(500);
+      expect(res.body).toEqual({ statusCode: 500, code: 'internal_error', message: 'Internal server error' });
+      expect(JSON.stringify(res.body)).not.toMatch(/product|relation|stack|at /i);
+    } finally {
+      await ds.query('ALTER TABLE product_hidden RENAME TO product');
+      spy.mockRestore();
+    }
+  });
+
+  it('serves Swagger UI at /docs and OpenAPI 3 JSON at /docs-json with every route', async () => {
+    await request(t.http).get('/docs').expect(200).expect('Content-Type', /html/);
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.components.securitySchemes['api-key']).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }));
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'POST /api/crudproducts', 'PUT /api/crudproducts', 'DELETE /api/crudproducts', 'POST /api/updatecart',
+        'GET /api/viewcart/{sid}', 'GET /api/viewcart', 'GET /api/products', 'GET /api/products/{id}', 'POST /api/products',
+        'PATCH /api/products/{id}', 'DELETE /api/products/{id}', 'GET /api/carts/{sid}', 'POST /api/carts/{sid}/items',
+        'PUT /api/carts/{sid}/items/{pid}', 'DELETE /api/carts/{sid}/items/{pid}', 'DELETE /api/carts/{sid}', 'POST /api/sessions',
+        'GET /health', 'GET /health/ready',
+      ]),
+    );
+    expect(doc.paths['/api/updatecart'].post.tags).toContain('original');
+    expect(doc.paths['/api/crudproducts'].post.security).toEqual([{ 'api-key': [] }]);
+    expect(doc.components.schemas.CartViewDto.properties.items).toBeDefined();
+    expect(doc.components.schemas.CreateProductDto.properties.price.example).toBe(19.99);
+  });
+
+  it('GET /health is live; /health/ready is 200 with Postgres and Redis up, 503 not_ready when Redis is gone', async () => {
+    expect((await request(t.http).get('/health').expect(200)).body).toEqual({ status: 'ok' });
+    const ready = await request(t.http).get('/health/ready').expect(200);
+    expect(ready.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, cartStore: { status: 'up' } } });
+
+    const redis = t.app.get<Redis>(REDIS_CLIENT);
+    redis.disconnect(false);
+    const down = await request(t.http).get('/health/ready').expect(503);
+    expect(down.body).toMatchObject({ statusCode: 503, code: 'not_ready', details: { cartStore: { status: 'down' }, database: { status: 'up' } } });
+    expect(down.body.message).toContain('cartStore');
+  });
+});
