@@ -12,6 +12,8 @@ RUN npm run build && npm prune --omit=dev
 # ---- runtime: production dependencies and compiled code only, as the non-root `node` user ----
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# migrations run once, in the CMD below, before the app starts
+ENV RUN_MIGRATIONS=false
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist

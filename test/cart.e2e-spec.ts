@@ -87,9 +87,18 @@ describe('Cart (e2e, Postgres + Redis)', () => {
       expect((await view(sid)).body.items).toEqual([]);
     });
 
-    it('unknown product -> 404 product_not_found', async () => {
-      const res = await update({ sid: newSid(), pid: 987654 }).expect(404);
+    it.each([[undefined], [3], ['delete'], [0]])('unknown product with v = %p -> 404 product_not_found', async (v) => {
+      const res = await update({ sid: newSid(), pid: 987654, v }).expect(404);
       expect(res.body).toMatchObject({ statusCode: 404, code: 'product_not_found' });
+    });
+
+    it('a line whose product was deleted can still be removed', async () => {
+      const p = await createProduct(t);
+      const sid = newSid();
+      await update({ sid, pid: p.id }).expect(200);
+      await request(t.http).delete(`/api/products/${p.id}`).set('X-API-Key', ADMIN_KEY).expect(204);
+      const res = await update({ sid, pid: p.id, v: 'delete' }).expect(200);
+      expect(res.body).toMatchObject({ items: [], removed: [] });
     });
 
     it.each([

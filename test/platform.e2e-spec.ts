@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -45,6 +46,7 @@ describe('Platform: errors, docs, health (e2e)', () => {
   it('an unexpected failure is a bare 500 with no internals', async () => {
     const ds = t.app.get(DataSource);
     const spy = jest.spyOn(ds.logger, 'logQueryError').mockImplementation(() => undefined);
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     await ds.query('ALTER TABLE product RENAME TO product_hidden');
     try {
       const res = await request(t.http).get('/api/products').expect(500);
@@ -53,6 +55,7 @@ describe('Platform: errors, docs, health (e2e)', () => {
     } finally {
       await ds.query('ALTER TABLE product_hidden RENAME TO product');
       spy.mockRestore();
+      logged.mockRestore();
     }
   });
 

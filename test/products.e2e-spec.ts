@@ -132,6 +132,7 @@ describe('Products (e2e, Postgres + Redis)', () => {
       const p = await createProduct(t);
       const { DataSource } = await import('typeorm');
       const ds = t.app.get(DataSource);
+      jest.spyOn(ds.logger, 'logQueryError').mockImplementation(() => undefined);
       await expect(ds.query(`UPDATE product SET quantity = -1 WHERE id = $1`, [p.id])).rejects.toThrow(/product_quantity_nonnegative/);
       await expect(ds.query(`UPDATE product SET price_cents = -1 WHERE id = $1`, [p.id])).rejects.toThrow(/product_price_nonnegative/);
     });

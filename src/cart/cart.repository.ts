@@ -33,8 +33,8 @@ export abstract class CartRepository {
   /** Sets a line to `quantity` units (0 removes it), unless that exceeds `stock`. */
   abstract setLine(sid: string, pid: number, quantity: number, stock: number): Promise<LineChange>;
 
-  /** Removes these lines; absent ones are ignored. */
-  abstract removeLines(sid: string, pids: number[]): Promise<void>;
+  /** Removes these lines; absent ones are ignored. Resolves with how many lines were removed. */
+  abstract removeLines(sid: string, pids: number[]): Promise<number>;
 
   /** Empties the cart. */
   abstract clear(sid: string): Promise<void>;

@@ -40,9 +40,13 @@ export class CartService {
     return this.view(sid);
   }
 
-  /** Removes the line; works for products that have left the catalogue too. */
+  /**
+   * Removes the line. A line whose product has left the catalogue can still be removed; a pid that
+   * is neither in the cart nor in the catalogue is `product_not_found`.
+   */
   async removeItem(sid: string, pid: number): Promise<CartViewDto> {
-    await this.carts.removeLines(sid, [pid]);
+    const removed = await this.carts.removeLines(sid, [pid]);
+    if (removed === 0) await this.requireProduct(pid);
     return this.view(sid);
   }
 

@@ -76,13 +76,14 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
     return { outcome: 'ok', quantity: want };
   }
 
-  removeLines(sid: string, pids: number[]): Promise<void> {
+  removeLines(sid: string, pids: number[]): Promise<number> {
     const cart = this.live(sid);
+    let removed = 0;
     if (cart) {
-      for (const pid of pids) cart.lines.delete(pid);
+      for (const pid of pids) if (cart.lines.delete(pid)) removed += 1;
       this.touch(sid, cart);
     }
-    return Promise.resolve();
+    return Promise.resolve(removed);
   }
 
   clear(sid: string): Promise<void> {

@@ -27,11 +27,11 @@ redis.call('EXPIRE', key, ttl)
 return {1, want}
 `;
 
-/** KEYS[1] cart hash; ARGV ttl, pid... Removes the lines and refreshes the TTL if the cart remains. */
+/** KEYS[1] cart hash; ARGV ttl, pid... Removes the lines, refreshes the TTL if the cart remains, returns the count removed. */
 const REMOVE_LINES_LUA = `
-redis.call('HDEL', KEYS[1], unpack(ARGV, 2))
+local removed = redis.call('HDEL', KEYS[1], unpack(ARGV, 2))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-return 1
+return removed
 `;
 
 type CartCommands = Redis & {
@@ -76,9 +76,9 @@ export class RedisCartRepository extends CartRepository {
     return { outcome: OUTCOMES[status as 0 | 1 | 2], quantity };
   }
 
-  async removeLines(sid: string, pids: number[]): Promise<void> {
-    if (pids.length === 0) return;
-    await this.redis.cartRemoveLines(this.key(sid), this.ttlSeconds, ...pids);
+  async removeLines(sid: string, pids: number[]): Promise<number> {
+    if (pids.length === 0) return 0;
+    return this.redis.cartRemoveLines(this.key(sid), this.ttlSeconds, ...pids);
   }
 
   async clear(sid: string): Promise<void> {

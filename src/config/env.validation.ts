@@ -55,7 +55,8 @@ export class InvalidEnvironmentError extends Error {}
 
 /** Validates and types the environment; throws InvalidEnvironmentError listing every bad variable. */
 export function validateEnv(env: Record<string, unknown>): EnvironmentVariables {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const known = new Set(Object.keys(new EnvironmentVariables()));
+  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.has(k) && v !== undefined && v !== ''));
   const config = plainToInstance(EnvironmentVariables, present);
   const errors = validateSync(config, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) {

@@ -60,9 +60,10 @@ export function cartRepositoryContract(name: string, harness: CartRepositoryHarn
       await repo.incrementLine(sid, 1, 1, 10);
       await repo.incrementLine(sid, 2, 1, 10);
       await repo.incrementLine(sid, 3, 1, 10);
-      await repo.removeLines(sid, [1, 99]);
+      expect(await repo.removeLines(sid, [1, 99])).toBe(1);
       expect(sorted(await repo.getLines(sid))).toEqual([{ pid: 2, quantity: 1 }, { pid: 3, quantity: 1 }]);
-      await repo.removeLines(sid, []);
+      expect(await repo.removeLines(sid, [])).toBe(0);
+      expect(await repo.removeLines('never-seen-' + sid, [2])).toBe(0);
       await repo.clear(sid);
       expect(await repo.getLines(sid)).toEqual([]);
     });

@@ -5,8 +5,9 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { createApp } from '../../src/app.setup';
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The servers the tests use: DATABASE_URL and REDIS_URL as given to `npm test`, else the local ones. */
+export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
 export interface TestApp {

@@ -1,0 +1,160 @@
+import type { CartLine } from '../../src/cart/cart.repository';
+import { lineStatus, reconcileCart } from '../../src/cart/cart-view';
+import type { ProductStock } from '../../src/products/products.repository';
+
+const product = (id: number, priceCents: number, quantity: number, name = `Product ${id}`): ProductStock =>
+  ({ id, name, priceCents, quantity }) as ProductStock;
+
+describe('lineStatus(incart, instock)', () => {
+  it.each([
+    [1, 0, 'out_of_stock'],
+    [5, 0, 'out_of_stock'],
+    [1, -1, 'out_of_stock'],
+    [3, 2, 'insufficient_stock'],
+    [2, 1, 'insufficient_stock'],
+    [3, 3, 'ok'],
+    [3, 4, 'ok'],
+    [1, 1000, 'ok'],
+  ])('incart %p, instock %p -> %p', (incart, instock, status) => {
+    expect(lineStatus(incart, instock)).toBe(status);
+  });
+});
+
+describe('reconcileCart', () => {
+  it('prices an empty cart at zero', () => {
+    expect(reconcileCart('sid-empty', [], [])).toEqual({
+      view: { sid: 'sid-empty', items: [], removed: [], subtotal: 0, discount: 0, total: 0, itemCount: 0 },
+      deleted: [],
+    });
+  });
+
+  it('prices ok lines in cents and converts back to exact decimals (19.99 x 3 = 59.97)', () => {
+    const { view, deleted } = reconcileCart('s1', [{ pid: 1, quantity: 3 }], [product(1, 1999, 10, 'Chair')]);
+    expect(deleted).toEqual([]);
+    expect(view).toEqual({
+      sid: 's1',
+      items: [{ pid: 1, name: 'Chair', price: 19.99, incart: 3, instock: 10, status: 'ok', lineTotal: 59.97 }],
+      removed: [],
+      subtotal: 59.97,
+      discount: 0,
+      total: 59.97,
+      itemCount: 3,
+    });
+  });
+
+  it('sums several ok lines without float drift (0.10 x 1 + 0.20 x 1 = 0.30)', () => {
+    const { view } = reconcileCart(
+      's',
+      [{ pid: 1, quantity: 1 }, { pid: 2, quantity: 1 }, { pid: 3, quantity: 3 }],
+      [product(1, 10, 5), product(2, 20, 5), product(3, 110, 5)],
+    );
+    expect(view.items.map((i) => i.lineTotal)).toEqual([0.1, 0.2, 3.3]);
+    expect(view.subtotal).toBe(3.6);
+    expect(view.total).toBe(3.6);
+    expect(view.itemCount).toBe(5);
+  });
+
+  describe.each<{ name: string; line: CartLine; stock: ProductStock[]; expectDeleted: number[]; expectItem: object | undefined }>([
+    {
+      name: 'product deleted',
+      line: { pid: 7, quantity: 2 },
+      stock: [],
+      expectDeleted: [7],
+      expectItem: undefined,
+    },
+    {
+      name: 'out of stock (stock 0)',
+      line: { pid: 7, quantity: 2 },
+      stock: [product(7, 500, 0, 'Lamp')],
+      expectDeleted: [],
+      expectItem: { pid: 7, name: 'Lamp', price: 5, incart: 2, instock: 0, status: 'out_of_stock', lineTotal: 10 },
+    },
+    {
+      name: 'stock below cart quantity',
+      line: { pid: 7, quantity: 4 },
+      stock: [product(7, 1999, 3, 'Lamp')],
+      expectDeleted: [],
+      expectItem: { pid: 7, name: 'Lamp', price: 19.99, incart: 4, instock: 3, status: 'insufficient_stock', lineTotal: 79.96 },
+    },
+  ])('reconciliation case: $name (next to an ok line)', ({ line, stock, expectDeleted, expectItem }) => {
+    const okLine: CartLine = { pid: 1, quantity: 2 };
+    const okProduct = product(1, 250, 100, 'Cup');
+    const { view, deleted } = reconcileCart('sid', [line, okLine], [okProduct, ...stock]);
+    const okItem = { pid: 1, name: 'Cup', price: 2.5, incart: 2, instock: 100, status: 'ok', lineTotal: 5 };
+
+    it('reports deleted product ids', () => {
+      expect(deleted).toEqual(expectDeleted);
+      expect(view.removed).toEqual(expectDeleted.map((pid) => ({ pid, reason: 'deleted' })));
+    });
+
+    it('lists the remaining lines by pid, the problem line with its status and full lineTotal', () => {
+      expect(view.items).toEqual(expectItem ? [okItem, expectItem] : [okItem]);
+    });
+
+    it('counts only the ok line in subtotal and total', () => {
+      expect(view.subtotal).toBe(5);
+      expect(view.discount).toBe(0);
+      expect(view.total).toBe(5);
+    });
+
+    it('counts units of every listed line (not deleted ones) in itemCount', () => {
+      expect(view.itemCount).toBe(expectItem ? 2 + line.quantity : 2);
+    });
+  });
+
+  it('orders items and deleted ids by pid regardless of input order, and does not mutate the input', () => {
+    const lines: CartLine[] = [
+      { pid: 30, quantity: 1 },
+      { pid: 4, quantity: 1 },
+      { pid: 12, quantity: 1 },
+      { pid: 99, quantity: 1 },
+      { pid: 2, quantity: 1 },
+      { pid: 50, quantity: 1 },
+    ];
+    const snapshot = JSON.parse(JSON.stringify(lines));
+    const { view, deleted } = reconcileCart('s', lines, [product(12, 100, 5), product(2, 100, 5), product(30, 100, 5), product(4, 100, 5)]);
+    expect(view.items.map((i) => i.pid)).toEqual([2, 4, 12, 30]);
+    expect(deleted).toEqual([50, 99]);
+    expect(view.removed).toEqual([
+      { pid: 50, reason: 'deleted' },
+      { pid: 99, reason: 'deleted' },
+    ]);
+    expect(lines).toEqual(snapshot);
+  });
+
+  it('sorts numerically, not lexicographically (pid 10 after pid 9)', () => {
+    const { view } = reconcileCart('s', [{ pid: 10, quantity: 1 }, { pid: 9, quantity: 1 }], [product(10, 1, 1), product(9, 1, 1)]);
+    expect(view.items.map((i) => i.pid)).toEqual([9, 10]);
+  });
+
+  it('mixes all cases in one cart', () => {
+    const { view, deleted } = reconcileCart(
+      'mix',
+      [
+        { pid: 5, quantity: 3 }, // insufficient: stock 1
+        { pid: 3, quantity: 1 }, // deleted
+        { pid: 1, quantity: 3 }, // ok 19.99 x 3
+        { pid: 4, quantity: 2 }, // out of stock
+        { pid: 2, quantity: 1 }, // ok 0.01
+      ],
+      [product(1, 1999, 3), product(2, 1, 1), product(4, 700, 0), product(5, 1000, 1)],
+    );
+    expect(deleted).toEqual([3]);
+    expect(view.items.map((i) => [i.pid, i.status, i.lineTotal])).toEqual([
+      [1, 'ok', 59.97],
+      [2, 'ok', 0.01],
+      [4, 'out_of_stock', 14],
+      [5, 'insufficient_stock', 30],
+    ]);
+    expect(view.subtotal).toBe(59.98);
+    expect(view.total).toBe(59.98);
+    expect(view.itemCount).toBe(3 + 1 + 2 + 3);
+  });
+
+  it('keeps totals exact at the price and quantity limits', () => {
+    const { view } = reconcileCart('s', [{ pid: 1, quantity: 1000 }], [product(1, 99_999_999, 1000)]);
+    expect(view.items[0].price).toBe(999_999.99);
+    expect(view.items[0].lineTotal).toBe(999_999_990);
+    expect(view.total).toBe(999_999_990);
+  });
+});
