@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { CartModule } from './cart/cart.module';
+import { CouponsModule } from './coupons/coupons.module';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -9,6 +10,6 @@ import { ProductsModule } from './products/products.module';
 import { RedisModule } from './redis/redis.module';
 
 @Module({
-  imports: [AppConfigModule, DatabaseModule, RedisModule, AuthModule, ProductsModule, CartModule, LegacyModule, HealthModule],
+  imports: [AppConfigModule, DatabaseModule, RedisModule, AuthModule, ProductsModule, CouponsModule, CartModule, LegacyModule, HealthModule],
 })
 export class AppModule {}

@@ -25,8 +25,10 @@ describe('Cart (e2e, Postgres + Redis)', () => {
       const first = await update({ sid, pid: p.id }).expect(200);
       expect(first.body).toEqual({
         sid,
-        items: [{ pid: p.id, name: p.name, price: 2.5, incart: 1, instock: 10, status: 'ok', lineTotal: 2.5 }],
+        items: [{ pid: p.id, name: p.name, price: 2.5, incart: 1, instock: 10, status: 'ok', lineTotal: 2.5, lineDiscount: 0 }],
         removed: [],
+        coupon: null,
+        notices: [],
         subtotal: 2.5,
         discount: 0,
         total: 2.5,
@@ -126,7 +128,7 @@ describe('Cart (e2e, Postgres + Redis)', () => {
 
   describe('GET /api/viewcart (original)', () => {
     it('an unknown sid is an empty cart; ?sid= works too', async () => {
-      const empty = { sid: 'nobody-here', items: [], removed: [], subtotal: 0, discount: 0, total: 0, itemCount: 0 };
+      const empty = { sid: 'nobody-here', items: [], removed: [], coupon: null, notices: [], subtotal: 0, discount: 0, total: 0, itemCount: 0 };
       expect((await view('nobody-here')).body).toEqual(empty);
       expect((await request(t.http).get('/api/viewcart?sid=nobody-here').expect(200)).body).toEqual(empty);
       await request(t.http).get('/api/viewcart?sid=bad%20sid').expect(400);
@@ -158,7 +160,7 @@ describe('Cart (e2e, Postgres + Redis)', () => {
       expect(first.body.total).toBe(1);
       const second = await view(sid);
       expect(second.body.removed).toEqual([]);
-      expect(await t.app.get(CartRepository).getLines(sid)).toEqual([{ pid: keep.id, quantity: 1 }]);
+      expect((await t.app.get(CartRepository).getCart(sid)).lines).toEqual([{ pid: keep.id, quantity: 1 }]);
     });
 
     it('a product gone out of stock is marked out_of_stock and left out of the totals', async () => {
@@ -197,7 +199,7 @@ describe('Cart (e2e, Postgres + Redis)', () => {
       }
       const dataSource = t.app.get(DataSource);
       const queries = jest.spyOn(dataSource.logger, 'logQuery');
-      const reads = jest.spyOn(t.app.get(CartRepository), 'getLines');
+      const reads = jest.spyOn(t.app.get(CartRepository), 'getCart');
       const res = await view(sid);
       expect(res.body.items).toHaveLength(25);
       expect(queries).toHaveBeenCalledTimes(1);

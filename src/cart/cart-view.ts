@@ -1,7 +1,14 @@
 import { fromCents } from '../common/money';
+import { CouponTerms, priceCart } from '../coupons/pricing';
 import type { ProductStock } from '../products/products.repository';
 import type { CartLine } from './cart.repository';
 import type { CartItemDto, CartViewDto, LineStatus } from './dto/cart-view.dto';
+
+/** A coupon that applies to the cart right now. */
+export interface AppliedCoupon extends CouponTerms {
+  code: string;
+  name: string;
+}
 
 export function lineStatus(incart: number, instock: number): LineStatus {
   if (instock <= 0) return 'out_of_stock';
@@ -11,13 +18,17 @@ export function lineStatus(incart: number, instock: number): LineStatus {
 /**
  * Reconciles stored lines against the live catalogue (pure): lines whose product is gone are
  * reported in `deleted` (the caller drops them from the store); the others are priced, and only
- * `ok` lines count towards the totals. Items are ordered by product id.
+ * `ok` lines count towards the totals and the coupon. Items are ordered by product id.
  */
-export function reconcileCart(sid: string, lines: CartLine[], products: ProductStock[]): { view: CartViewDto; deleted: number[] } {
+export function reconcileCart(
+  sid: string,
+  lines: CartLine[],
+  products: ProductStock[],
+  coupon: AppliedCoupon | null = null,
+): { view: CartViewDto; deleted: number[] } {
   const byId = new Map(products.map((p) => [p.id, p]));
-  const items: CartItemDto[] = [];
   const deleted: number[] = [];
-  let subtotalCents = 0;
+  const priced: { line: CartLine; product: ProductStock; status: LineStatus; lineCents: number }[] = [];
   let itemCount = 0;
   for (const line of [...lines].sort((a, b) => a.pid - b.pid)) {
     const product = byId.get(line.pid);
@@ -25,27 +36,32 @@ export function reconcileCart(sid: string, lines: CartLine[], products: ProductS
       deleted.push(line.pid);
       continue;
     }
-    const status = lineStatus(line.quantity, product.quantity);
-    const lineCents = product.priceCents * line.quantity;
-    if (status === 'ok') subtotalCents += lineCents;
     itemCount += line.quantity;
-    items.push({
-      pid: product.id,
-      name: product.name,
-      price: fromCents(product.priceCents),
-      incart: line.quantity,
-      instock: product.quantity,
-      status,
-      lineTotal: fromCents(lineCents),
-    });
+    priced.push({ line, product, status: lineStatus(line.quantity, product.quantity), lineCents: product.priceCents * line.quantity });
   }
+  const pricing = priceCart(
+    priced.map((p) => ({ pid: p.product.id, lineCents: p.lineCents, ok: p.status === 'ok' })),
+    coupon,
+  );
+  const items: CartItemDto[] = priced.map(({ line, product, status, lineCents }) => ({
+    pid: product.id,
+    name: product.name,
+    price: fromCents(product.priceCents),
+    incart: line.quantity,
+    instock: product.quantity,
+    status,
+    lineTotal: fromCents(lineCents),
+    lineDiscount: fromCents(pricing.lineDiscounts.get(product.id) ?? 0),
+  }));
   const view: CartViewDto = {
     sid,
     items,
     removed: deleted.map((pid) => ({ pid, reason: 'deleted' as const })),
-    subtotal: fromCents(subtotalCents),
-    discount: 0,
-    total: fromCents(subtotalCents),
+    coupon: coupon ? { code: coupon.code, name: coupon.name } : null,
+    notices: [],
+    subtotal: fromCents(pricing.subtotalCents),
+    discount: fromCents(pricing.discountCents),
+    total: fromCents(pricing.totalCents),
     itemCount,
   };
   return { view, deleted };

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import { ErrorBody } from '../common/errors/error-body';
+import { ApplyCouponDto } from '../coupons/dto/coupon.dto';
 import { IdPipe } from '../common/validation/id.pipe';
 import { SidPipe } from '../common/validation/sid.pipe';
 import { CartService } from './cart.service';
@@ -52,6 +53,25 @@ export class CartController {
   @ApiOkResponse({ type: CartViewDto })
   remove(@Param('sid', SidPipe) sid: string, @Param('pid', IdPipe) pid: number): Promise<CartViewDto> {
     return this.carts.removeItem(sid, pid);
+  }
+
+  @Post('coupon')
+  @HttpCode(200)
+  @SidParam()
+  @ApiOperation({ summary: 'Apply a coupon (one per cart; replaces any other)' })
+  @ApiOkResponse({ type: CartViewDto })
+  @ApiNotFoundResponse({ type: ErrorBody, description: '`coupon_not_found`' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: '`coupon_not_applicable`; `details.reason` is inactive, not_started, expired or used_up' })
+  applyCoupon(@Param('sid', SidPipe) sid: string, @Body() dto: ApplyCouponDto): Promise<CartViewDto> {
+    return this.carts.applyCoupon(sid, dto.code);
+  }
+
+  @Delete('coupon')
+  @SidParam()
+  @ApiOperation({ summary: 'Take the coupon off the cart' })
+  @ApiOkResponse({ type: CartViewDto })
+  removeCoupon(@Param('sid', SidPipe) sid: string): Promise<CartViewDto> {
+    return this.carts.removeCoupon(sid);
   }
 
   @Delete()

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AppConfig } from '../config/app.config';
+import { CouponsModule } from '../coupons/coupons.module';
 import { ProductsModule } from '../products/products.module';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { CartController, SessionsController } from './cart.controller';
@@ -10,7 +11,7 @@ import { InMemoryCartRepository } from './in-memory-cart.repository';
 import { RedisCartRepository } from './redis-cart.repository';
 
 @Module({
-  imports: [ProductsModule],
+  imports: [ProductsModule, CouponsModule],
   controllers: [CartController, SessionsController],
   providers: [
     CartService,

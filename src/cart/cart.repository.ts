@@ -15,6 +15,12 @@ export type LineChange =
   | { outcome: 'insufficient_stock'; quantity: number }
   | { outcome: 'cart_full'; quantity: number };
 
+/** A stored cart: its lines and the code of the coupon applied to it, if any. */
+export interface StoredCart {
+  lines: CartLine[];
+  couponCode: string | null;
+}
+
 /** Most distinct products one cart may hold. */
 export const MAX_CART_LINES = 500;
 
@@ -24,8 +30,8 @@ export const MAX_CART_LINES = 500;
  * Both implementations pass test/contracts/cart-repository.contract.ts.
  */
 export abstract class CartRepository {
-  /** The cart's lines, in no particular order; an unknown sid is an empty cart. */
-  abstract getLines(sid: string): Promise<CartLine[]>;
+  /** The cart's lines (in no particular order) and coupon, in one read; an unknown sid is an empty cart. */
+  abstract getCart(sid: string): Promise<StoredCart>;
 
   /** Adds `by` units to a line (creating it), unless the result would exceed `stock`. */
   abstract incrementLine(sid: string, pid: number, by: number, stock: number): Promise<LineChange>;
@@ -36,7 +42,13 @@ export abstract class CartRepository {
   /** Removes these lines; absent ones are ignored. Resolves with how many lines were removed. */
   abstract removeLines(sid: string, pids: number[]): Promise<number>;
 
-  /** Empties the cart. */
+  /** Applies a coupon to the cart, replacing any other. */
+  abstract setCoupon(sid: string, code: string): Promise<void>;
+
+  /** Takes the coupon off the cart. */
+  abstract removeCoupon(sid: string): Promise<void>;
+
+  /** Empties the cart, coupon included. */
   abstract clear(sid: string): Promise<void>;
 
   /** Resolves when the store is reachable (readiness). */

@@ -1,10 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import { checkCoupon, CouponRefusal } from '../coupons/coupon-rules';
+import { CouponNotApplicable, CouponNotFound } from '../coupons/coupon.errors';
+import { CouponsRepository, CouponWithProducts } from '../coupons/coupons.repository';
 import { ProductStock, ProductsRepository } from '../products/products.repository';
 import { ProductNotFound } from '../products/products.service';
 import { CartFull, OutOfStock } from './cart.errors';
 import { CartRepository, LineChange } from './cart.repository';
-import { reconcileCart } from './cart-view';
-import { CartViewDto } from './dto/cart-view.dto';
+import { AppliedCoupon, reconcileCart } from './cart-view';
+import { CartNoticeDto, CartViewDto } from './dto/cart-view.dto';
+
+function toApplied(c: CouponWithProducts): AppliedCoupon {
+  return { code: c.code, name: c.name, multiplierBp: c.multiplierBp, flatoffCents: c.flatoffCents, uptoCents: c.uptoCents, productIds: c.productIds };
+}
+
+function couponDropped(code: string, reason: CouponRefusal | 'deleted'): CartNoticeDto {
+  return { code: 'coupon_dropped', message: `Coupon ${code} was removed from the cart: ${reason.replace('_', ' ')}`, coupon: code, reason };
+}
 
 /** The cart's rules: changes checked against live stock, views reconciled with the catalogue. */
 @Injectable()
@@ -12,15 +23,48 @@ export class CartService {
   constructor(
     private readonly carts: CartRepository,
     private readonly products: ProductsRepository,
+    private readonly coupons: CouponsRepository,
   ) {}
 
-  /** One cart read and one SQL query, whatever the cart's size; drops lines of deleted products. */
+  /**
+   * One cart read, one SQL query for the products and one for the coupon with its links, whatever
+   * the cart's size. Drops lines of deleted products, and a coupon that no longer applies (noticed).
+   */
   async view(sid: string): Promise<CartViewDto> {
-    const lines = await this.carts.getLines(sid);
-    const products = await this.products.findStockByIds(lines.map((l) => l.pid));
-    const { view, deleted } = reconcileCart(sid, lines, products);
-    if (deleted.length > 0) await this.carts.removeLines(sid, deleted);
+    const cart = await this.carts.getCart(sid);
+    const [products, coupon] = await Promise.all([
+      this.products.findStockByIds(cart.lines.map((l) => l.pid)),
+      cart.couponCode ? this.coupons.findByCode(cart.couponCode) : null,
+    ]);
+    let applied: AppliedCoupon | null = null;
+    const notices: CartNoticeDto[] = [];
+    if (cart.couponCode) {
+      const check = coupon ? checkCoupon(coupon, new Date()) : { applicable: false as const, reason: 'deleted' as const };
+      if (check.applicable) applied = toApplied(coupon!);
+      else notices.push(couponDropped(cart.couponCode, check.reason));
+    }
+    const { view, deleted } = reconcileCart(sid, cart.lines, products, applied);
+    view.notices = notices;
+    await Promise.all([
+      deleted.length > 0 ? this.carts.removeLines(sid, deleted) : undefined,
+      notices.length > 0 ? this.carts.removeCoupon(sid) : undefined,
+    ]);
     return view;
+  }
+
+  /** Applies a coupon (replacing any other) if it can be used now; it may cover nothing in the cart yet. */
+  async applyCoupon(sid: string, code: string): Promise<CartViewDto> {
+    const coupon = await this.coupons.findByCode(code);
+    if (!coupon) throw new CouponNotFound(code);
+    const check = checkCoupon(coupon, new Date());
+    if (!check.applicable) throw new CouponNotApplicable(coupon.code, check.reason);
+    await this.carts.setCoupon(sid, coupon.code);
+    return this.view(sid);
+  }
+
+  async removeCoupon(sid: string): Promise<CartViewDto> {
+    await this.carts.removeCoupon(sid);
+    return this.view(sid);
   }
 
   /** Adds `quantity` units (the line is created if new); refused when the line would exceed stock. */

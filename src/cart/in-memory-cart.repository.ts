@@ -1,8 +1,9 @@
 import { OnModuleDestroy } from '@nestjs/common';
-import { CartLine, CartRepository, LineChange, MAX_CART_LINES } from './cart.repository';
+import { CartRepository, LineChange, MAX_CART_LINES, StoredCart } from './cart.repository';
 
-interface StoredCart {
+interface MemoryCart {
   lines: Map<number, number>;
+  couponCode: string | null;
   expiresAt: number;
 }
 
@@ -12,7 +13,7 @@ interface StoredCart {
  * only, and carts are lost on restart.
  */
 export class InMemoryCartRepository extends CartRepository implements OnModuleDestroy {
-  private readonly carts = new Map<string, StoredCart>();
+  private readonly carts = new Map<string, MemoryCart>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -27,7 +28,7 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
     clearInterval(this.sweeper);
   }
 
-  private live(sid: string): StoredCart | undefined {
+  private live(sid: string): MemoryCart | undefined {
     const cart = this.carts.get(sid);
     if (cart && cart.expiresAt <= this.now()) {
       this.carts.delete(sid);
@@ -36,8 +37,8 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
     return cart;
   }
 
-  private touch(sid: string, cart: StoredCart): void {
-    if (cart.lines.size === 0) {
+  private touch(sid: string, cart: MemoryCart): void {
+    if (cart.lines.size === 0 && cart.couponCode === null) {
       this.carts.delete(sid);
       return;
     }
@@ -45,9 +46,16 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
     this.carts.set(sid, cart);
   }
 
-  getLines(sid: string): Promise<CartLine[]> {
+  private emptyCart(): MemoryCart {
+    return { lines: new Map<number, number>(), couponCode: null, expiresAt: 0 };
+  }
+
+  getCart(sid: string): Promise<StoredCart> {
     const cart = this.live(sid);
-    return Promise.resolve(cart ? [...cart.lines].map(([pid, quantity]) => ({ pid, quantity })) : []);
+    return Promise.resolve({
+      lines: cart ? [...cart.lines].map(([pid, quantity]) => ({ pid, quantity })) : [],
+      couponCode: cart?.couponCode ?? null,
+    });
   }
 
   incrementLine(sid: string, pid: number, by: number, stock: number): Promise<LineChange> {
@@ -59,7 +67,7 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
   }
 
   private change(sid: string, pid: number, next: (cur: number) => number, stock: number): LineChange {
-    const cart = this.live(sid) ?? { lines: new Map<number, number>(), expiresAt: 0 };
+    const cart = this.live(sid) ?? this.emptyCart();
     const cur = cart.lines.get(pid) ?? 0;
     const want = next(cur);
     if (want <= 0) {
@@ -84,6 +92,22 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
       this.touch(sid, cart);
     }
     return Promise.resolve(removed);
+  }
+
+  setCoupon(sid: string, code: string): Promise<void> {
+    const cart = this.live(sid) ?? this.emptyCart();
+    cart.couponCode = code;
+    this.touch(sid, cart);
+    return Promise.resolve();
+  }
+
+  removeCoupon(sid: string): Promise<void> {
+    const cart = this.live(sid);
+    if (cart) {
+      cart.couponCode = null;
+      this.touch(sid, cart);
+    }
+    return Promise.resolve();
   }
 
   clear(sid: string): Promise<void> {

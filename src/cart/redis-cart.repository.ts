@@ -1,11 +1,14 @@
 import type Redis from 'ioredis';
-import { CartLine, CartRepository, LineChange, MAX_CART_LINES } from './cart.repository';
+import { CartRepository, LineChange, MAX_CART_LINES, StoredCart } from './cart.repository';
+
+/** The hash field holding the coupon code; every other field is a product id. */
+const COUPON_FIELD = 'coupon';
 
 /**
  * One round trip, one atomic step: read the line, apply the change, check it against the stock
  * and the line limit, write it and refresh the TTL. Returns {status, quantity}:
  * 1 ok (quantity after), 0 insufficient stock (quantity unchanged), 2 cart full.
- * KEYS[1] cart hash; ARGV pid, mode ('inc'|'set'), n, stock, ttl, maxLines.
+ * The hash's `coupon` field is not a line. KEYS[1] cart hash; ARGV pid, mode ('inc'|'set'), n, stock, ttl, maxLines.
  */
 const CHANGE_LINE_LUA = `
 local key, pid = KEYS[1], ARGV[1]
@@ -21,7 +24,7 @@ if want <= 0 then
   return {1, 0}
 end
 if want > stock then return {0, cur} end
-if cur == 0 and redis.call('HLEN', key) >= maxLines then return {2, cur} end
+if cur == 0 and redis.call('HLEN', key) - redis.call('HEXISTS', key, 'coupon') >= maxLines then return {2, cur} end
 redis.call('HSET', key, pid, want)
 redis.call('EXPIRE', key, ttl)
 return {1, want}
@@ -58,9 +61,9 @@ export class RedisCartRepository extends CartRepository {
     return `cart:${sid}`;
   }
 
-  async getLines(sid: string): Promise<CartLine[]> {
-    const hash = await this.redis.hgetall(this.key(sid));
-    return Object.entries(hash).map(([pid, quantity]) => ({ pid: Number(pid), quantity: Number(quantity) }));
+  async getCart(sid: string): Promise<StoredCart> {
+    const { [COUPON_FIELD]: couponCode = null, ...lines } = await this.redis.hgetall(this.key(sid));
+    return { lines: Object.entries(lines).map(([pid, quantity]) => ({ pid: Number(pid), quantity: Number(quantity) })), couponCode };
   }
 
   incrementLine(sid: string, pid: number, by: number, stock: number): Promise<LineChange> {
@@ -79,6 +82,14 @@ export class RedisCartRepository extends CartRepository {
   async removeLines(sid: string, pids: number[]): Promise<number> {
     if (pids.length === 0) return 0;
     return this.redis.cartRemoveLines(this.key(sid), this.ttlSeconds, ...pids);
+  }
+
+  async setCoupon(sid: string, code: string): Promise<void> {
+    await this.redis.multi().hset(this.key(sid), COUPON_FIELD, code).expire(this.key(sid), this.ttlSeconds).exec();
+  }
+
+  async removeCoupon(sid: string): Promise<void> {
+    await this.redis.multi().hdel(this.key(sid), COUPON_FIELD).expire(this.key(sid), this.ttlSeconds).exec();
   }
 
   async clear(sid: string): Promise<void> {

@@ -1,4 +1,5 @@
+import { Coupon } from '../coupons/coupon.entity';
 import { Product } from '../products/product.entity';
 
 /** Every entity, listed once for the app, the CLI data source and the tests. */
-export const ENTITIES = [Product];
+export const ENTITIES = [Product, Coupon];

@@ -26,21 +26,21 @@ export function cartRepositoryContract(name: string, harness: CartRepositoryHarn
     });
 
     it('treats an unknown sid as an empty cart', async () => {
-      expect(await repo.getLines(sid)).toEqual([]);
+      expect((await repo.getCart(sid)).lines).toEqual([]);
     });
 
     it('creates a line on increment and adds to it', async () => {
       expect(await repo.incrementLine(sid, 1, 1, 10)).toEqual({ outcome: 'ok', quantity: 1 });
       expect(await repo.incrementLine(sid, 1, 2, 10)).toEqual({ outcome: 'ok', quantity: 3 });
       expect(await repo.incrementLine(sid, 2, 1, 10)).toEqual({ outcome: 'ok', quantity: 1 });
-      expect(sorted(await repo.getLines(sid))).toEqual([{ pid: 1, quantity: 3 }, { pid: 2, quantity: 1 }]);
+      expect(sorted((await repo.getCart(sid)).lines)).toEqual([{ pid: 1, quantity: 3 }, { pid: 2, quantity: 1 }]);
     });
 
     it('refuses an increment past the stock and leaves the line unchanged', async () => {
       await repo.incrementLine(sid, 1, 4, 5);
       expect(await repo.incrementLine(sid, 1, 2, 5)).toEqual({ outcome: 'insufficient_stock', quantity: 4 });
       expect(await repo.incrementLine(sid, 2, 1, 0)).toEqual({ outcome: 'insufficient_stock', quantity: 0 });
-      expect(await repo.getLines(sid)).toEqual([{ pid: 1, quantity: 4 }]);
+      expect((await repo.getCart(sid)).lines).toEqual([{ pid: 1, quantity: 4 }]);
     });
 
     it('sets a quantity within the stock, refuses one above it, and removes at 0', async () => {
@@ -48,7 +48,7 @@ export function cartRepositoryContract(name: string, harness: CartRepositoryHarn
       expect(await repo.setLine(sid, 1, 8, 7)).toEqual({ outcome: 'insufficient_stock', quantity: 7 });
       expect(await repo.setLine(sid, 1, 2, 7)).toEqual({ outcome: 'ok', quantity: 2 });
       expect(await repo.setLine(sid, 1, 0, 7)).toEqual({ outcome: 'ok', quantity: 0 });
-      expect(await repo.getLines(sid)).toEqual([]);
+      expect((await repo.getCart(sid)).lines).toEqual([]);
     });
 
     it('lets a line be lowered when the stock fell below it', async () => {
@@ -61,38 +61,61 @@ export function cartRepositoryContract(name: string, harness: CartRepositoryHarn
       await repo.incrementLine(sid, 2, 1, 10);
       await repo.incrementLine(sid, 3, 1, 10);
       expect(await repo.removeLines(sid, [1, 99])).toBe(1);
-      expect(sorted(await repo.getLines(sid))).toEqual([{ pid: 2, quantity: 1 }, { pid: 3, quantity: 1 }]);
+      expect(sorted((await repo.getCart(sid)).lines)).toEqual([{ pid: 2, quantity: 1 }, { pid: 3, quantity: 1 }]);
       expect(await repo.removeLines(sid, [])).toBe(0);
       expect(await repo.removeLines('never-seen-' + sid, [2])).toBe(0);
       await repo.clear(sid);
-      expect(await repo.getLines(sid)).toEqual([]);
+      expect((await repo.getCart(sid)).lines).toEqual([]);
     });
 
     it('keeps carts apart', async () => {
       const other = newSid();
       await repo.incrementLine(sid, 1, 1, 10);
       await repo.incrementLine(other, 1, 5, 10);
-      expect(await repo.getLines(sid)).toEqual([{ pid: 1, quantity: 1 }]);
-      expect(await repo.getLines(other)).toEqual([{ pid: 1, quantity: 5 }]);
+      expect((await repo.getCart(sid)).lines).toEqual([{ pid: 1, quantity: 1 }]);
+      expect((await repo.getCart(other)).lines).toEqual([{ pid: 1, quantity: 5 }]);
     });
 
     it('counts every one of 50 concurrent increments', async () => {
       const results = await Promise.all(Array.from({ length: 50 }, () => repo.incrementLine(sid, 1, 1, 1000)));
       expect(results.every((r) => r.outcome === 'ok')).toBe(true);
-      expect(await repo.getLines(sid)).toEqual([{ pid: 1, quantity: 50 }]);
+      expect((await repo.getCart(sid)).lines).toEqual([{ pid: 1, quantity: 50 }]);
     });
 
     it('never lets 30 concurrent increments pass a stock of 10', async () => {
       const results = await Promise.all(Array.from({ length: 30 }, () => repo.incrementLine(sid, 1, 1, 10)));
       expect(results.filter((r) => r.outcome === 'ok')).toHaveLength(10);
-      expect(await repo.getLines(sid)).toEqual([{ pid: 1, quantity: 10 }]);
+      expect((await repo.getCart(sid)).lines).toEqual([{ pid: 1, quantity: 10 }]);
     });
 
     it(`refuses line ${MAX_CART_LINES + 1} but still changes existing lines`, async () => {
       await Promise.all(Array.from({ length: MAX_CART_LINES }, (_, i) => repo.incrementLine(sid, i + 1, 1, 10)));
       expect(await repo.incrementLine(sid, MAX_CART_LINES + 1, 1, 10)).toEqual({ outcome: 'cart_full', quantity: 0 });
       expect(await repo.incrementLine(sid, 1, 1, 10)).toEqual({ outcome: 'ok', quantity: 2 });
-      expect(await repo.getLines(sid)).toHaveLength(MAX_CART_LINES);
+      expect((await repo.getCart(sid)).lines).toHaveLength(MAX_CART_LINES);
+    });
+
+    it('keeps one coupon per cart beside the lines, replaces it, removes it, and clears it with the cart', async () => {
+      expect(await repo.getCart(sid)).toEqual({ lines: [], couponCode: null });
+      await repo.setCoupon(sid, 'FLAT20');
+      expect(await repo.getCart(sid)).toEqual({ lines: [], couponCode: 'FLAT20' });
+      await repo.incrementLine(sid, 1, 2, 10);
+      await repo.setCoupon(sid, 'other');
+      expect(await repo.getCart(sid)).toEqual({ lines: [{ pid: 1, quantity: 2 }], couponCode: 'other' });
+      await repo.removeCoupon(sid);
+      expect(await repo.getCart(sid)).toEqual({ lines: [{ pid: 1, quantity: 2 }], couponCode: null });
+      await repo.setCoupon(sid, 'again');
+      await repo.setLine(sid, 1, 0, 10);
+      expect(await repo.getCart(sid)).toEqual({ lines: [], couponCode: 'again' });
+      await repo.clear(sid);
+      expect(await repo.getCart(sid)).toEqual({ lines: [], couponCode: null });
+    });
+
+    it('does not count the coupon as a line against the line limit', async () => {
+      await repo.setCoupon(sid, 'C');
+      await Promise.all(Array.from({ length: MAX_CART_LINES }, (_, i) => repo.incrementLine(sid, i + 1, 1, 10)));
+      expect((await repo.getCart(sid)).lines).toHaveLength(MAX_CART_LINES);
+      expect(await repo.incrementLine(sid, MAX_CART_LINES + 1, 1, 10)).toEqual({ outcome: 'cart_full', quantity: 0 });
     });
 
     it('answers ping', async () => {
@@ -110,9 +133,9 @@ export function cartRepositoryContract(name: string, harness: CartRepositoryHarn
         await sleep(600);
         await shortLived.incrementLine(sid, 2, 1, 10); // refreshes
         await sleep(600);
-        expect(await shortLived.getLines(sid)).toHaveLength(2);
+        expect((await shortLived.getCart(sid)).lines).toHaveLength(2);
         await sleep(1100);
-        expect(await shortLived.getLines(sid)).toEqual([]);
+        expect((await shortLived.getCart(sid)).lines).toEqual([]);
       });
     });
   });

@@ -23,7 +23,7 @@ describe('lineStatus(incart, instock)', () => {
 describe('reconcileCart', () => {
   it('prices an empty cart at zero', () => {
     expect(reconcileCart('sid-empty', [], [])).toEqual({
-      view: { sid: 'sid-empty', items: [], removed: [], subtotal: 0, discount: 0, total: 0, itemCount: 0 },
+      view: { sid: 'sid-empty', items: [], removed: [], coupon: null, notices: [], subtotal: 0, discount: 0, total: 0, itemCount: 0 },
       deleted: [],
     });
   });
@@ -33,8 +33,10 @@ describe('reconcileCart', () => {
     expect(deleted).toEqual([]);
     expect(view).toEqual({
       sid: 's1',
-      items: [{ pid: 1, name: 'Chair', price: 19.99, incart: 3, instock: 10, status: 'ok', lineTotal: 59.97 }],
+      items: [{ pid: 1, name: 'Chair', price: 19.99, incart: 3, instock: 10, status: 'ok', lineTotal: 59.97, lineDiscount: 0 }],
       removed: [],
+      coupon: null,
+      notices: [],
       subtotal: 59.97,
       discount: 0,
       total: 59.97,
@@ -67,20 +69,20 @@ describe('reconcileCart', () => {
       line: { pid: 7, quantity: 2 },
       stock: [product(7, 500, 0, 'Lamp')],
       expectDeleted: [],
-      expectItem: { pid: 7, name: 'Lamp', price: 5, incart: 2, instock: 0, status: 'out_of_stock', lineTotal: 10 },
+      expectItem: { pid: 7, name: 'Lamp', price: 5, incart: 2, instock: 0, status: 'out_of_stock', lineTotal: 10, lineDiscount: 0 },
     },
     {
       name: 'stock below cart quantity',
       line: { pid: 7, quantity: 4 },
       stock: [product(7, 1999, 3, 'Lamp')],
       expectDeleted: [],
-      expectItem: { pid: 7, name: 'Lamp', price: 19.99, incart: 4, instock: 3, status: 'insufficient_stock', lineTotal: 79.96 },
+      expectItem: { pid: 7, name: 'Lamp', price: 19.99, incart: 4, instock: 3, status: 'insufficient_stock', lineTotal: 79.96, lineDiscount: 0 },
     },
   ])('reconciliation case: $name (next to an ok line)', ({ line, stock, expectDeleted, expectItem }) => {
     const okLine: CartLine = { pid: 1, quantity: 2 };
     const okProduct = product(1, 250, 100, 'Cup');
     const { view, deleted } = reconcileCart('sid', [line, okLine], [okProduct, ...stock]);
-    const okItem = { pid: 1, name: 'Cup', price: 2.5, incart: 2, instock: 100, status: 'ok', lineTotal: 5 };
+    const okItem = { pid: 1, name: 'Cup', price: 2.5, incart: 2, instock: 100, status: 'ok', lineTotal: 5, lineDiscount: 0 };
 
     it('reports deleted product ids', () => {
       expect(deleted).toEqual(expectDeleted);

@@ -27,7 +27,7 @@ describe('InMemoryCartRepository with a fake clock', () => {
     ])('a cart written at t0 read at t0+%pms holds %j', async (elapsed, lines) => {
       await repo.incrementLine('s', 1, 2, 10);
       now = T0 + elapsed;
-      expect(await repo.getLines('s')).toEqual(lines);
+      expect((await repo.getCart('s')).lines).toEqual(lines);
     });
 
     it.each<[string, (r: InMemoryCartRepository) => Promise<unknown>]>([
@@ -42,23 +42,23 @@ describe('InMemoryCartRepository with a fake clock', () => {
       const writtenAt = now;
 
       now = T0 + TTL_MS; // would have expired without the refresh
-      expect((await repo.getLines('s')).length).toBeGreaterThan(0);
+      expect(((await repo.getCart('s')).lines).length).toBeGreaterThan(0);
 
       now = writtenAt + TTL_MS - 1;
-      expect((await repo.getLines('s')).length).toBeGreaterThan(0);
+      expect(((await repo.getCart('s')).lines).length).toBeGreaterThan(0);
 
       now = writtenAt + TTL_MS;
-      expect(await repo.getLines('s')).toEqual([]);
+      expect((await repo.getCart('s')).lines).toEqual([]);
     });
 
     it('reads do not extend the expiry', async () => {
       await repo.incrementLine('s', 1, 1, 10);
       for (let t = 0; t < TTL_MS; t += TTL_MS / 4) {
         now = T0 + t;
-        expect(await repo.getLines('s')).toEqual([{ pid: 1, quantity: 1 }]);
+        expect((await repo.getCart('s')).lines).toEqual([{ pid: 1, quantity: 1 }]);
       }
       now = T0 + TTL_MS;
-      expect(await repo.getLines('s')).toEqual([]);
+      expect((await repo.getCart('s')).lines).toEqual([]);
     });
 
     it('a refused write (insufficient stock) does not extend the expiry', async () => {
@@ -66,7 +66,7 @@ describe('InMemoryCartRepository with a fake clock', () => {
       now = T0 + TTL_MS - 1;
       expect(await repo.setLine('s', 1, 11, 10)).toEqual({ outcome: 'insufficient_stock', quantity: 1 });
       now = T0 + TTL_MS;
-      expect(await repo.getLines('s')).toEqual([]);
+      expect((await repo.getCart('s')).lines).toEqual([]);
     });
 
     it('keeps a cart alive indefinitely while it is written within each ttl', async () => {
@@ -75,14 +75,14 @@ describe('InMemoryCartRepository with a fake clock', () => {
         now += TTL_MS - 1;
         expect(await repo.incrementLine('s', 1, 1, 1000)).toEqual({ outcome: 'ok', quantity: i + 1 });
       }
-      expect(await repo.getLines('s')).toEqual([{ pid: 1, quantity: 11 }]);
+      expect((await repo.getCart('s')).lines).toEqual([{ pid: 1, quantity: 11 }]);
     });
 
     it('an expired cart starts empty on the next write (old lines do not come back)', async () => {
       await repo.incrementLine('s', 1, 3, 10);
       now = T0 + TTL_MS;
       expect(await repo.incrementLine('s', 2, 1, 10)).toEqual({ outcome: 'ok', quantity: 1 });
-      expect(await repo.getLines('s')).toEqual([{ pid: 2, quantity: 1 }]);
+      expect((await repo.getCart('s')).lines).toEqual([{ pid: 2, quantity: 1 }]);
       expect(await repo.incrementLine('s', 1, 1, 10)).toEqual({ outcome: 'ok', quantity: 1 });
     });
 
@@ -91,10 +91,10 @@ describe('InMemoryCartRepository with a fake clock', () => {
       now = T0 + TTL_MS / 2;
       await repo.incrementLine('b', 1, 1, 10);
       now = T0 + TTL_MS;
-      expect(await repo.getLines('a')).toEqual([]);
-      expect(await repo.getLines('b')).toEqual([{ pid: 1, quantity: 1 }]);
+      expect((await repo.getCart('a')).lines).toEqual([]);
+      expect((await repo.getCart('b')).lines).toEqual([{ pid: 1, quantity: 1 }]);
       now = T0 + TTL_MS / 2 + TTL_MS;
-      expect(await repo.getLines('b')).toEqual([]);
+      expect((await repo.getCart('b')).lines).toEqual([]);
     });
 
     it('honours a different ttl', async () => {
@@ -102,9 +102,9 @@ describe('InMemoryCartRepository with a fake clock', () => {
       repo = new InMemoryCartRepository(3600, () => now);
       await repo.incrementLine('s', 1, 1, 10);
       now = T0 + 3_599_999;
-      expect(await repo.getLines('s')).toHaveLength(1);
+      expect((await repo.getCart('s')).lines).toHaveLength(1);
       now = T0 + 3_600_000;
-      expect(await repo.getLines('s')).toEqual([]);
+      expect((await repo.getCart('s')).lines).toEqual([]);
     });
   });
 
@@ -121,23 +121,23 @@ describe('InMemoryCartRepository with a fake clock', () => {
     ])('%s', async (_name, act, outcome, lines) => {
       await repo.setLine('s', 9, 2, 10); // starting point: pid 9 x 2
       expect(await act(repo)).toEqual(outcome);
-      expect((await repo.getLines('s')).sort((a, b) => a.pid - b.pid)).toEqual(lines);
+      expect(((await repo.getCart('s')).lines).sort((a, b) => a.pid - b.pid)).toEqual(lines);
     });
 
     it(`refuses line ${MAX_CART_LINES + 1} but still changes existing lines`, async () => {
       for (let pid = 1; pid <= MAX_CART_LINES; pid++) await repo.incrementLine('s', pid, 1, 10);
       expect(await repo.incrementLine('s', MAX_CART_LINES + 1, 1, 10)).toEqual({ outcome: 'cart_full', quantity: 0 });
       expect(await repo.incrementLine('s', 1, 1, 10)).toEqual({ outcome: 'ok', quantity: 2 });
-      expect(await repo.getLines('s')).toHaveLength(MAX_CART_LINES);
+      expect((await repo.getCart('s')).lines).toHaveLength(MAX_CART_LINES);
     });
 
     it('removeLines ignores absent lines and clear empties the cart', async () => {
       await repo.incrementLine('s', 1, 1, 10);
       await repo.incrementLine('s', 2, 1, 10);
       await repo.removeLines('s', [2, 99]);
-      expect(await repo.getLines('s')).toEqual([{ pid: 1, quantity: 1 }]);
+      expect((await repo.getCart('s')).lines).toEqual([{ pid: 1, quantity: 1 }]);
       await repo.clear('s');
-      expect(await repo.getLines('s')).toEqual([]);
+      expect((await repo.getCart('s')).lines).toEqual([]);
     });
   });
 });

@@ -11,6 +11,19 @@ export class CartItemDto {
   @ApiProperty({ enum: ['ok', 'out_of_stock', 'insufficient_stock'], example: 'ok', description: 'out_of_stock: stock is 0; insufficient_stock: 0 < stock < incart. Lines not ok are left out of the totals.' })
   status: LineStatus;
   @ApiProperty({ example: 30, description: 'price x incart' }) lineTotal: number;
+  @ApiProperty({ example: 6, description: "This line's share of the coupon discount (lines add up to `discount`)" }) lineDiscount: number;
+}
+
+export class CartCouponDto {
+  @ApiProperty({ example: 'flat20' }) code: string;
+  @ApiProperty({ example: 'Flat 20% off on plastic goods' }) name: string;
+}
+
+export class CartNoticeDto {
+  @ApiProperty({ example: 'coupon_dropped', enum: ['coupon_dropped'] }) code: 'coupon_dropped';
+  @ApiProperty({ example: 'Coupon flat20 was removed from the cart: expired' }) message: string;
+  @ApiProperty({ example: 'flat20' }) coupon: string;
+  @ApiProperty({ example: 'expired', enum: ['deleted', 'inactive', 'not_started', 'expired', 'used_up'] }) reason: string;
 }
 
 export class RemovedLineDto {
@@ -23,8 +36,10 @@ export class CartViewDto {
   @ApiProperty({ example: 'k3Jx9_aQ2mZ0pL7tR4vW8c' }) sid: string;
   @ApiProperty({ type: [CartItemDto] }) items: CartItemDto[];
   @ApiProperty({ type: [RemovedLineDto], description: 'Lines dropped by this view; each is reported once' }) removed: RemovedLineDto[];
-  @ApiProperty({ example: 30, description: 'Sum of lineTotal over ok lines' }) subtotal: number;
-  @ApiProperty({ example: 0 }) discount: number;
-  @ApiProperty({ example: 30, description: 'subtotal - discount' }) total: number;
+  @ApiProperty({ type: CartCouponDto, nullable: true, description: 'The coupon applied to the cart' }) coupon: CartCouponDto | null;
+  @ApiProperty({ type: [CartNoticeDto], description: 'What this view changed, e.g. a coupon that no longer applies' }) notices: CartNoticeDto[];
+  @ApiProperty({ example: 35, description: 'Sum of lineTotal over ok lines' }) subtotal: number;
+  @ApiProperty({ example: 6, description: "The coupon's discount on the ok lines it covers" }) discount: number;
+  @ApiProperty({ example: 29, description: 'subtotal - discount' }) total: number;
   @ApiProperty({ example: 3, description: 'Units over all lines' }) itemCount: number;
 }

@@ -1,4 +1,5 @@
 import { InitialSchema1795607265217 } from './1795607265217-InitialSchema';
+import { Coupons1795608189704 } from './1795608189704-Coupons';
 
 /** Every migration in order, listed explicitly so the same list works from src (ts) and dist (js). */
-export const MIGRATIONS: Function[] = [InitialSchema1795607265217];
+export const MIGRATIONS: Function[] = [InitialSchema1795607265217, Coupons1795608189704];

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { Coupon } from './coupon.entity';
+
+/** A coupon with the ids of the products it is attached to. */
+export type CouponWithProducts = Omit<Coupon, 'products'> & { productIds: number[] };
+export type CouponFields = Omit<Coupon, 'id' | 'products' | 'redemptions' | 'createdAt' | 'updatedAt'>;
+
+export type CreateOutcome = { created: CouponWithProducts } | { conflict: 'code_taken' } | { conflict: 'product_not_found'; pid: number };
+
+const PG_UNIQUE_VIOLATION = '23505';
+const PG_FOREIGN_KEY_VIOLATION = '23503';
+
+function pgCode(err: unknown): string | undefined {
+  return err instanceof QueryFailedError ? (err.driverError as { code?: string }).code : undefined;
+}
+
+function withProductIds(coupon: Coupon): CouponWithProducts {
+  const { products, ...rest } = coupon;
+  return { ...rest, productIds: (products ?? []).map((p) => p.id).sort((a, b) => a - b) };
+}
+
+/** Coupon storage (Postgres): coupons, their product links, and redemption counting. */
+@Injectable()
+export class CouponsRepository {
+  constructor(
+    @InjectRepository(Coupon) private readonly coupons: Repository<Coupon>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  private withLinks(manager?: EntityManager) {
+    return (manager ? manager.getRepository(Coupon) : this.coupons)
+      .createQueryBuilder('c')
+      .leftJoin('c.products', 'p')
+      .addSelect('p.id');
+  }
+
+  /** The coupon and its product links in one query; the code is matched without regard to case. */
+  async findByCode(code: string): Promise<CouponWithProducts | null> {
+    const coupon = await this.withLinks().where('lower(c.code) = lower(:code)', { code }).getOne();
+    return coupon ? withProductIds(coupon) : null;
+  }
+
+  async findPage(limit: number, offset: number): Promise<[CouponWithProducts[], number]> {
+    const [items, total] = await this.withLinks().orderBy('c.id', 'ASC').skip(offset).take(limit).getManyAndCount();
+    return [items.map(withProductIds), total];
+  }
+
+  /** Inserts the coupon and its links in one transaction. */
+  async create(fields: CouponFields, productIds: number[]): Promise<CreateOutcome> {
+    try {
+      const id = await this.dataSource.transaction(async (manager) => {
+        const saved = await manager.getRepository(Coupon).save(manager.getRepository(Coupon).create(fields));
+        for (const pid of productIds) await this.link(manager, saved.id, pid);
+        return saved.id;
+      });
+      const created = await this.withLinks().where('c.id = :id', { id }).getOne();
+      return { created: withProductIds(created!) };
+    } catch (err) {
+      if (err instanceof MissingProduct) return { conflict: 'product_not_found', pid: err.pid };
+      if (pgCode(err) === PG_UNIQUE_VIOLATION) return { conflict: 'code_taken' };
+      throw err;
+    }
+  }
+
+  /** Applies the changes; null when no coupon has that code. */
+  async update(code: string, changes: Partial<CouponFields>): Promise<CouponWithProducts | null> {
+    const coupon = await this.findByCode(code);
+    if (!coupon) return null;
+    if (Object.keys(changes).length > 0) await this.coupons.update({ id: coupon.id }, changes);
+    return this.findByCode(coupon.code);
+  }
+
+  async delete(code: string): Promise<boolean> {
+    const result = await this.coupons.createQueryBuilder().delete().where('lower(code) = lower(:code)', { code }).execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Attaches a product (idempotent). False when the product does not exist. */
+  async attachProduct(couponId: number, pid: number): Promise<boolean> {
+    try {
+      await this.link(this.dataSource.manager, couponId, pid);
+      return true;
+    } catch (err) {
+      if (err instanceof MissingProduct) return false;
+      throw err;
+    }
+  }
+
+  /** Detaches a product (idempotent). */
+  async detachProduct(couponId: number, pid: number): Promise<void> {
+    await this.dataSource.query('DELETE FROM coupon_product WHERE coupon_id = $1 AND product_id = $2', [couponId, pid]);
+  }
+
+  private async link(manager: EntityManager, couponId: number, pid: number): Promise<void> {
+    try {
+      await manager.query('INSERT INTO coupon_product (coupon_id, product_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [couponId, pid]);
+    } catch (err) {
+      if (pgCode(err) === PG_FOREIGN_KEY_VIOLATION) throw new MissingProduct(pid);
+      throw err;
+    }
+  }
+}
+
+class MissingProduct extends Error {
+  constructor(readonly pid: number) {
+    super(`product ${pid} does not exist`);
+  }
+}
