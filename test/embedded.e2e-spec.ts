@@ -34,6 +34,8 @@ describe('Embedded default (PGlite + in-memory carts), in its own process', () =
       await request(app.url).put('/api/crudproducts').set('X-API-Key', ADMIN_KEY).send({ id: productId, quantity: 1 }).expect(200);
       expect((await request(app.url).get('/api/viewcart/emb').expect(200)).body.items[0].status).toBe('insufficient_stock');
       await request(app.url).get('/health/ready').expect(200);
+      // a second process on the same DATA_DIR is refused, not allowed to corrupt it
+      await expect(startAppProcess(env, 30_000)).rejects.toThrow(/in use by process/);
 
       // graceful shutdown: every request sent before SIGTERM gets its answer, none is cut off
       const inFlight = Array.from({ length: 40 }, () =>

@@ -30,35 +30,9 @@ export async function migrate(dataSource: DataSource, opts: { lock: boolean }): 
 }
 
 /** `npm run migrate` / `node dist/database/migrate.js`: applies pending migrations and exits. */
-async function main(): Promise<void> {
-  const { AppConfig } = await import('../config/app.config');
-  const { validateEnv } = await import('../config/env.validation');
-  const { buildDataSourceOptions } = await import('./data-source-options');
-  const { EmbeddedPostgres } = await import('./embedded-postgres');
-  const env = validateEnv(process.env);
-  env.ADMIN_API_KEY ??= 'unused-by-migrations';
-  const config = new AppConfig(env);
-  const embedded = config.database.url ? null : await EmbeddedPostgres.start(config.database.dataDir);
-  const dataSource = new DataSource(
-    buildDataSourceOptions({
-      url: config.database.url,
-      socketDir: embedded?.socketDir,
-      schema: config.database.schema,
-      poolSize: embedded ? 1 : 2,
-    }),
-  );
-  try {
-    await dataSource.initialize();
-    await migrate(dataSource, { lock: !embedded });
-  } finally {
-    if (dataSource.isInitialized) await dataSource.destroy();
-    await embedded?.stop();
-  }
-}
-
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+  // imported lazily: the app imports this module too, and needs none of the script's machinery
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runScript, withDatabase } = require('./standalone') as typeof import('./standalone');
+  runScript(() => withDatabase(async () => undefined));
 }
