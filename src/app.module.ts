@@ -6,10 +6,11 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LegacyModule } from './legacy/legacy.module';
+import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
 import { RedisModule } from './redis/redis.module';
 
 @Module({
-  imports: [AppConfigModule, DatabaseModule, RedisModule, AuthModule, ProductsModule, CouponsModule, CartModule, LegacyModule, HealthModule],
+  imports: [AppConfigModule, DatabaseModule, RedisModule, AuthModule, ProductsModule, CouponsModule, CartModule, OrdersModule, LegacyModule, HealthModule],
 })
 export class AppModule {}

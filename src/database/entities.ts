@@ -1,5 +1,6 @@
 import { Coupon } from '../coupons/coupon.entity';
+import { Order, OrderLine } from '../orders/order.entity';
 import { Product } from '../products/product.entity';
 
 /** Every entity, listed once for the app, the CLI data source and the tests. */
-export const ENTITIES = [Product, Coupon];
+export const ENTITIES = [Product, Coupon, Order, OrderLine];

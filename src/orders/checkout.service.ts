@@ -1,0 +1,131 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { CartRepository, StoredCart } from '../cart/cart.repository';
+import { lineStatus } from '../cart/cart-view';
+import { priceCart } from '../coupons/pricing';
+import { OrderDto } from './dto/order.dto';
+import { CartEmpty, CartNotPurchasable, CheckoutCouponRefused, IdempotencyKeyReused, UnpurchasableLine } from './orders.errors';
+import { IdempotencyKeyTaken, NewOrder, OrdersRepository } from './orders.repository';
+import { toOrderDto } from './orders.service';
+import type { Order } from './order.entity';
+
+/** sha256 of the cart's lines (sorted) and coupon: what a checkout bought, to tell a replay from a reused key. */
+export function cartFingerprint(cart: StoredCart): string {
+  const lines = [...cart.lines].sort((a, b) => a.pid - b.pid).map((l) => `${l.pid}:${l.quantity}`);
+  return createHash('sha256').update(`${lines.join(',')}|${cart.couponCode ?? ''}`).digest('hex');
+}
+
+export interface CheckoutResult {
+  order: OrderDto;
+  /** True when an earlier checkout with the same Idempotency-Key placed it. */
+  replayed: boolean;
+}
+
+/**
+ * Turns a cart into an order in one Postgres transaction: lock the products in id order, check
+ * every line at its current stock, redeem the coupon conditionally, take the stock with a
+ * conditional update, insert the order. Any refusal rolls everything back and keeps the cart.
+ */
+@Injectable()
+export class CheckoutService {
+  private readonly logger = new Logger('Checkout');
+
+  constructor(
+    private readonly carts: CartRepository,
+    private readonly orders: OrdersRepository,
+  ) {}
+
+  async checkout(sid: string, idempotencyKey?: string): Promise<CheckoutResult> {
+    const cart = await this.carts.getCart(sid);
+    const fingerprint = cartFingerprint(cart);
+    if (idempotencyKey) {
+      const earlier = await this.orders.findByIdempotencyKey(idempotencyKey);
+      if (earlier) return this.replay(earlier, sid, cart, fingerprint);
+    }
+    if (cart.lines.length === 0) throw new CartEmpty(sid);
+
+    let order: NewOrder;
+    try {
+      order = await this.orders.transaction((manager) => this.place(manager, sid, cart, fingerprint, idempotencyKey ?? null));
+    } catch (err) {
+      if (err instanceof IdempotencyKeyTaken && idempotencyKey) {
+        const earlier = await this.orders.findByIdempotencyKey(idempotencyKey);
+        if (earlier) return this.replay(earlier, sid, await this.carts.getCart(sid), fingerprint);
+      }
+      throw err;
+    }
+    await this.clearPurchased(sid, cart);
+    return { order: toOrderDto(order), replayed: false };
+  }
+
+  private async place(
+    manager: Parameters<Parameters<OrdersRepository['transaction']>[0]>[0],
+    sid: string,
+    cart: StoredCart,
+    fingerprint: string,
+    idempotencyKey: string | null,
+  ): Promise<NewOrder> {
+    const lines = [...cart.lines].sort((a, b) => a.pid - b.pid);
+    const products = new Map((await this.orders.lockProducts(manager, lines.map((l) => l.pid))).map((p) => [p.id, p]));
+    const problems: UnpurchasableLine[] = [];
+    for (const line of lines) {
+      const product = products.get(line.pid);
+      const status = product ? lineStatus(line.quantity, product.quantity) : 'deleted';
+      if (status !== 'ok') problems.push({ pid: line.pid, incart: line.quantity, instock: product?.quantity ?? 0, status });
+    }
+    if (problems.length > 0) throw new CartNotPurchasable(problems);
+
+    const coupon = cart.couponCode ? await this.orders.redeemCoupon(manager, cart.couponCode) : null;
+    if (cart.couponCode && !coupon) throw new CheckoutCouponRefused(cart.couponCode);
+
+    const priced = lines.map((l) => ({ line: l, product: products.get(l.pid)!, lineCents: products.get(l.pid)!.priceCents * l.quantity }));
+    const pricing = priceCart(priced.map((p) => ({ pid: p.line.pid, lineCents: p.lineCents, ok: true })), coupon);
+    if (!(await this.orders.takeStock(manager, lines))) {
+      // cannot happen while the rows are locked; refuse rather than oversell
+      throw new CartNotPurchasable(lines.map((l) => ({ pid: l.pid, incart: l.quantity, instock: products.get(l.pid)!.quantity, status: 'insufficient_stock' })));
+    }
+    const order: NewOrder = {
+      id: randomUUID(),
+      sid,
+      subtotalCents: pricing.subtotalCents,
+      discountCents: pricing.discountCents,
+      totalCents: pricing.totalCents,
+      couponCode: coupon?.code ?? null,
+      couponName: coupon?.name ?? null,
+      idempotencyKey,
+      cartFingerprint: fingerprint,
+      createdAt: new Date(),
+      lines: priced.map((p) => ({
+        productId: p.product.id,
+        name: p.product.name,
+        priceCents: p.product.priceCents,
+        quantity: p.line.quantity,
+        lineTotalCents: p.lineCents,
+        lineDiscountCents: pricing.lineDiscounts.get(p.product.id) ?? 0,
+      })),
+    };
+    await this.orders.insertOrder(manager, order);
+    return order;
+  }
+
+  /** The same key again: the same order, as long as it is the same session and cart (or the cart was already cleared). */
+  private async replay(earlier: Order, sid: string, cart: StoredCart, fingerprint: string): Promise<CheckoutResult> {
+    const cartGone = cart.lines.length === 0;
+    if (earlier.sid !== sid || (!cartGone && fingerprint !== earlier.cartFingerprint)) throw new IdempotencyKeyReused();
+    if (!cartGone) await this.clearPurchased(sid, cart); // the order committed but clearing the cart had failed
+    return { order: toOrderDto(earlier), replayed: true };
+  }
+
+  /**
+   * Removes what was bought (and the coupon); lines added meanwhile stay. A failure here does not
+   * undo the order: a retry with the same Idempotency-Key returns it and clears again.
+   */
+  private async clearPurchased(sid: string, cart: StoredCart): Promise<void> {
+    try {
+      await this.carts.removeLines(sid, cart.lines.map((l) => l.pid));
+      if (cart.couponCode) await this.carts.removeCoupon(sid);
+    } catch (err) {
+      this.logger.error(`order placed but cart ${sid} not cleared: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * A placed order: a snapshot of what was sold and at what price. Later catalogue changes do not
+ * alter it, and deleting a product keeps it (lines hold the product id without a foreign key).
+ */
+@Entity('orders')
+@Check('orders_totals', '"subtotal_cents" >= 0 AND "discount_cents" >= 0 AND "total_cents" = "subtotal_cents" - "discount_cents"')
+export class Order {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ type: 'varchar', length: 16, default: 'placed' })
+  status: 'placed';
+
+  @Column({ type: 'varchar', length: 128 })
+  sid: string;
+
+  @Column({ name: 'subtotal_cents', type: 'bigint' })
+  subtotalCents: string;
+
+  @Column({ name: 'discount_cents', type: 'bigint' })
+  discountCents: string;
+
+  @Column({ name: 'total_cents', type: 'bigint' })
+  totalCents: string;
+
+  @Column({ name: 'coupon_code', type: 'varchar', length: 64, nullable: true })
+  couponCode: string | null;
+
+  @Column({ name: 'coupon_name', type: 'varchar', length: 200, nullable: true })
+  couponName: string | null;
+
+  /** Unique, so a retried checkout finds its order whichever instance it reaches. */
+  @Index('orders_idempotency_key_unique', { unique: true })
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 128, nullable: true })
+  idempotencyKey: string | null;
+
+  /** sha256 of the cart's lines and coupon at checkout: tells a replay from a reused key. */
+  @Column({ name: 'cart_fingerprint', type: 'varchar', length: 64 })
+  cartFingerprint: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @OneToMany(() => OrderLine, (line) => line.order)
+  lines: OrderLine[];
+}
+
+@Entity('order_line')
+@Check('order_line_quantity_positive', '"quantity" > 0')
+export class OrderLine {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Index('order_line_order_id')
+  @Column({ name: 'order_id', type: 'uuid' })
+  orderId: string;
+
+  @ManyToOne(() => Order, (order) => order.lines, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'order_id' })
+  order: Order;
+
+  @Column({ name: 'product_id', type: 'integer' })
+  productId: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ name: 'price_cents', type: 'integer' })
+  priceCents: number;
+
+  @Column({ type: 'integer' })
+  quantity: number;
+
+  @Column({ name: 'line_total_cents', type: 'bigint' })
+  lineTotalCents: string;
+
+  @Column({ name: 'line_discount_cents', type: 'bigint' })
+  lineDiscountCents: string;
+}

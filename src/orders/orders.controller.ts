@@ -1,0 +1,72 @@
+import { Controller, createParamDecorator, ExecutionContext, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AdminOnly } from '../auth/admin.guard';
+import { ValidationFailed } from '../common/errors/domain-error';
+import { ErrorBody } from '../common/errors/error-body';
+import { SidPipe } from '../common/validation/sid.pipe';
+import { PageQueryDto } from '../products/dto/product.dto';
+import { CheckoutService } from './checkout.service';
+import { OrderDto, OrderPageDto } from './dto/order.dto';
+import { OrdersService } from './orders.service';
+
+/** The optional Idempotency-Key header: 1-128 printable ASCII characters, else 400. */
+export const IdempotencyKey = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
+  const value = ctx.switchToHttp().getRequest<Request>().headers['idempotency-key'];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[\x20-\x7e]{1,128}$/.test(value)) {
+    throw ValidationFailed.field('Idempotency-Key', 'Idempotency-Key must be 1-128 printable characters');
+  }
+  return value;
+});
+
+const uuidPipe = new ParseUUIDPipe({ exceptionFactory: () => ValidationFailed.field('id', 'id must be a UUID') });
+
+@ApiTags('orders')
+@Controller('api')
+export class OrdersController {
+  constructor(
+    private readonly checkouts: CheckoutService,
+    private readonly orders: OrdersService,
+  ) {}
+
+  @Post('carts/:sid/checkout')
+  @ApiOperation({
+    summary: 'Place an order from the cart, in one transaction; the cart is cleared after',
+    description:
+      'Refusals change nothing: no stock taken, the cart kept. With an Idempotency-Key, the same key again returns the same order (200) without moving stock again; the same key with a different cart is refused (422).',
+  })
+  @ApiParam({ name: 'sid', example: 'k3Jx9_aQ2mZ0pL7tR4vW8c' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 printable characters; unique per intended order', example: 'order-7f3c2f7d' })
+  @ApiCreatedResponse({ type: OrderDto, description: 'The order placed' })
+  @ApiOkResponse({ type: OrderDto, description: 'The order an earlier request with the same Idempotency-Key placed' })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid sid or Idempotency-Key' })
+  @ApiConflictResponse({ type: ErrorBody, description: '`cart_empty`; `cart_not_purchasable` (details.lines: pid, incart, instock, status); `coupon_not_applicable` (expired, used up, deactivated or deleted at this moment)' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: '`idempotency_key_reused`: the key placed an order for a different cart' })
+  async checkout(
+    @Param('sid', SidPipe) sid: string,
+    @IdempotencyKey() key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<OrderDto> {
+    const { order, replayed } = await this.checkouts.checkout(sid, key);
+    res.status(replayed ? HttpStatus.OK : HttpStatus.CREATED);
+    return order;
+  }
+
+  @Get('orders/:id')
+  @AdminOnly()
+  @ApiOkResponse({ type: OrderDto })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'id is not a UUID' })
+  @ApiNotFoundResponse({ type: ErrorBody, description: '`order_not_found`' })
+  get(@Param('id', uuidPipe) id: string): Promise<OrderDto> {
+    return this.orders.get(id);
+  }
+
+  @Get('orders')
+  @AdminOnly()
+  @ApiOperation({ summary: 'Orders, newest first' })
+  @ApiOkResponse({ type: OrderPageDto })
+  list(@Query() page: PageQueryDto): Promise<OrderPageDto> {
+    return this.orders.list(page.limit, page.offset);
+  }
+}
