@@ -72,8 +72,17 @@ describe('Platform: errors, docs, health (e2e)', () => {
         'PATCH /api/products/{id}', 'DELETE /api/products/{id}', 'GET /api/carts/{sid}', 'POST /api/carts/{sid}/items',
         'PUT /api/carts/{sid}/items/{pid}', 'DELETE /api/carts/{sid}/items/{pid}', 'DELETE /api/carts/{sid}', 'POST /api/sessions',
         'GET /health', 'GET /health/ready',
+        'POST /api/coupons', 'GET /api/coupons', 'GET /api/coupons/{code}', 'PATCH /api/coupons/{code}', 'DELETE /api/coupons/{code}',
+        'PUT /api/coupons/{code}/products/{pid}', 'DELETE /api/coupons/{code}/products/{pid}',
+        'POST /api/carts/{sid}/coupon', 'DELETE /api/carts/{sid}/coupon',
+        'POST /api/carts/{sid}/checkout', 'GET /api/orders/{id}', 'GET /api/orders',
       ]),
     );
+    const checkout = doc.paths['/api/carts/{sid}/checkout'].post;
+    expect(checkout.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['header:Idempotency-Key', 'path:sid']));
+    expect(Object.keys(checkout.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '409', '422']));
+    expect(doc.paths['/api/coupons'].post.security).toEqual([{ 'api-key': [] }]);
+    expect(doc.components.schemas.CreateCouponDto.properties.multiplier.example).toBe(0.8);
     expect(doc.paths['/api/updatecart'].post.tags).toContain('original');
     expect(doc.paths['/api/crudproducts'].post.security).toEqual([{ 'api-key': [] }]);
     expect(doc.components.schemas.CartViewDto.properties.items).toBeDefined();
