@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { API_KEY_SCHEME } from './auth/admin.guard';
+import { API_KEY_SCHEME, BEARER_SCHEME } from './auth/admin.guard';
 import { bodyParsers } from './common/http/body-parsers';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/validation/validation.pipe';
@@ -32,6 +32,7 @@ export function configureApp(app: NestExpressApplication): void {
       .setDescription('Cart and checkout backend. Money is decimal with 2 places; errors are `{statusCode, code, message, details?}`.')
       .setVersion('0.1.0')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'ADMIN_API_KEY' }, API_KEY_SCHEME)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token from /auth/facebook/callback' }, BEARER_SCHEME)
       .addTag('original', 'The original shop\'s routes, kept for its existing clients')
       .build(),
   );

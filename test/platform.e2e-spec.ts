@@ -81,10 +81,11 @@ describe('Platform: errors, docs, health (e2e)', () => {
     const checkout = doc.paths['/api/carts/{sid}/checkout'].post;
     expect(checkout.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['header:Idempotency-Key', 'path:sid']));
     expect(Object.keys(checkout.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '409', '422']));
-    expect(doc.paths['/api/coupons'].post.security).toEqual([{ 'api-key': [] }]);
+    expect(doc.paths['/api/coupons'].post.security).toEqual([{ 'api-key': [] }, { bearer: [] }]);
+    expect(doc.components.securitySchemes.bearer).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
     expect(doc.components.schemas.CreateCouponDto.properties.multiplier.example).toBe(0.8);
     expect(doc.paths['/api/updatecart'].post.tags).toContain('original');
-    expect(doc.paths['/api/crudproducts'].post.security).toEqual([{ 'api-key': [] }]);
+    expect(doc.paths['/api/crudproducts'].post.security).toEqual([{ 'api-key': [] }, { bearer: [] }]);
     expect(doc.components.schemas.CartViewDto.properties.items).toBeDefined();
     expect(doc.components.schemas.CreateProductDto.properties.price.example).toBe(19.99);
   });

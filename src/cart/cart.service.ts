@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { checkCoupon, CouponRefusal } from '../coupons/coupon-rules';
 import { CouponNotApplicable, CouponNotFound } from '../coupons/coupon.errors';
 import { CouponsRepository, CouponWithProducts } from '../coupons/coupons.repository';
+import { SessionStore } from '../auth/session.store';
 import { ProductStock, ProductsRepository } from '../products/products.repository';
 import { ProductNotFound } from '../products/products.service';
 import { CartFull, OutOfStock } from './cart.errors';
 import { CartRepository, LineChange } from './cart.repository';
+import { mergeCoupon, mergeLines } from './cart-merge';
 import { AppliedCoupon, reconcileCart } from './cart-view';
 import { CartNoticeDto, CartViewDto } from './dto/cart-view.dto';
 
@@ -18,20 +20,56 @@ function couponDropped(code: string, reason: CouponRefusal | 'deleted'): CartNot
 }
 
 /** The cart's rules: changes checked against live stock, views reconciled with the catalogue. */
+/** The cart a logged-in user's sessions share; sids cannot contain ':', so it never clashes with one. */
+export const userCartId = (userId: number) => `user:${userId}`;
+
+/** Which cart a session works on: its own, or its user's once it is linked by a login. */
+export interface ResolvedCart {
+  cartId: string;
+  userId: number | null;
+}
+
 @Injectable()
 export class CartService {
   constructor(
     private readonly carts: CartRepository,
     private readonly products: ProductsRepository,
     private readonly coupons: CouponsRepository,
+    private readonly sessions: SessionStore,
   ) {}
+
+  async resolve(sid: string): Promise<ResolvedCart> {
+    const userId = await this.sessions.userForSession(sid);
+    return userId === null ? { cartId: sid, userId } : { cartId: userCartId(userId), userId };
+  }
+
+  /**
+   * At login: merges the session's anonymous cart into the user's (quantities added, clamped to the
+   * stock; the user's coupon wins), then empties the anonymous cart.
+   */
+  async mergeIntoUser(sid: string, userId: number): Promise<void> {
+    const target = userCartId(userId);
+    const [anonymous, mine] = await Promise.all([this.carts.getCart(sid), this.carts.getCart(target)]);
+    if (anonymous.lines.length === 0 && anonymous.couponCode === null) return;
+    const stock = new Map((await this.products.findStockByIds(anonymous.lines.map((l) => l.pid))).map((p) => [p.id, p.quantity]));
+    for (const line of mergeLines(mine.lines, anonymous.lines, stock)) {
+      await this.carts.setLine(target, line.pid, line.quantity, stock.get(line.pid)!);
+    }
+    const coupon = mergeCoupon(mine.couponCode, anonymous.couponCode);
+    if (coupon !== mine.couponCode) await this.carts.setCoupon(target, coupon!);
+    await this.carts.clear(sid);
+  }
 
   /**
    * One cart read, one SQL query for the products and one for the coupon with its links, whatever
    * the cart's size. Drops lines of deleted products, and a coupon that no longer applies (noticed).
    */
   async view(sid: string): Promise<CartViewDto> {
-    const cart = await this.carts.getCart(sid);
+    return this.viewOf(sid, (await this.resolve(sid)).cartId);
+  }
+
+  private async viewOf(sid: string, cartId: string): Promise<CartViewDto> {
+    const cart = await this.carts.getCart(cartId);
     const [products, coupon] = await Promise.all([
       this.products.findStockByIds(cart.lines.map((l) => l.pid)),
       cart.couponCode ? this.coupons.findByCode(cart.couponCode) : null,
@@ -46,8 +84,8 @@ export class CartService {
     const { view, deleted } = reconcileCart(sid, cart.lines, products, applied);
     view.notices = notices;
     await Promise.all([
-      deleted.length > 0 ? this.carts.removeLines(sid, deleted) : undefined,
-      notices.length > 0 ? this.carts.removeCoupon(sid) : undefined,
+      deleted.length > 0 ? this.carts.removeLines(cartId, deleted) : undefined,
+      notices.length > 0 ? this.carts.removeCoupon(cartId) : undefined,
     ]);
     return view;
   }
@@ -58,30 +96,32 @@ export class CartService {
     if (!coupon) throw new CouponNotFound(code);
     const check = checkCoupon(coupon, new Date());
     if (!check.applicable) throw new CouponNotApplicable(coupon.code, check.reason);
-    await this.carts.setCoupon(sid, coupon.code);
-    return this.view(sid);
+    const { cartId } = await this.resolve(sid);
+    await this.carts.setCoupon(cartId, coupon.code);
+    return this.viewOf(sid, cartId);
   }
 
   async removeCoupon(sid: string): Promise<CartViewDto> {
-    await this.carts.removeCoupon(sid);
-    return this.view(sid);
+    const { cartId } = await this.resolve(sid);
+    await this.carts.removeCoupon(cartId);
+    return this.viewOf(sid, cartId);
   }
 
   /** Adds `quantity` units (the line is created if new); refused when the line would exceed stock. */
   async addItem(sid: string, pid: number, quantity = 1): Promise<CartViewDto> {
-    const product = await this.requireProduct(pid);
-    const change = await this.carts.incrementLine(sid, pid, quantity, product.quantity);
+    const [product, { cartId }] = await Promise.all([this.requireProduct(pid), this.resolve(sid)]);
+    const change = await this.carts.incrementLine(cartId, pid, quantity, product.quantity);
     this.ensureApplied(change, product, (incart) => incart + quantity);
-    return this.view(sid);
+    return this.viewOf(sid, cartId);
   }
 
   /** Sets the line to `quantity` units; 0 removes it. */
   async setItem(sid: string, pid: number, quantity: number): Promise<CartViewDto> {
     if (quantity === 0) return this.removeItem(sid, pid);
-    const product = await this.requireProduct(pid);
-    const change = await this.carts.setLine(sid, pid, quantity, product.quantity);
+    const [product, { cartId }] = await Promise.all([this.requireProduct(pid), this.resolve(sid)]);
+    const change = await this.carts.setLine(cartId, pid, quantity, product.quantity);
     this.ensureApplied(change, product, () => quantity);
-    return this.view(sid);
+    return this.viewOf(sid, cartId);
   }
 
   /**
@@ -89,13 +129,14 @@ export class CartService {
    * is neither in the cart nor in the catalogue is `product_not_found`.
    */
   async removeItem(sid: string, pid: number): Promise<CartViewDto> {
-    const removed = await this.carts.removeLines(sid, [pid]);
+    const { cartId } = await this.resolve(sid);
+    const removed = await this.carts.removeLines(cartId, [pid]);
     if (removed === 0) await this.requireProduct(pid);
-    return this.view(sid);
+    return this.viewOf(sid, cartId);
   }
 
   async clear(sid: string): Promise<void> {
-    await this.carts.clear(sid);
+    await this.carts.clear((await this.resolve(sid)).cartId);
   }
 
   private async requireProduct(pid: number): Promise<ProductStock> {

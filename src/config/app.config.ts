@@ -19,6 +19,18 @@ export class AppConfig {
   readonly adminApiKey: string;
   readonly cartTtlSeconds: number;
   readonly logLevel: string;
+  /** null: login is off and its routes answer 503 login_disabled. */
+  readonly facebook: {
+    appId: string;
+    appSecret: string;
+    callbackUrl: string;
+    authorizationUrl?: string;
+    tokenUrl?: string;
+    profileUrl?: string;
+  } | null;
+  /** Signs the login tokens; random per process when login is off (no token can then exist). */
+  readonly jwtSecret: string;
+  readonly authSuccessRedirect?: string;
 
   constructor(env: EnvironmentVariables, logger = new Logger('Config')) {
     this.port = env.PORT;
@@ -32,6 +44,18 @@ export class AppConfig {
     this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX };
     this.cartTtlSeconds = env.CART_TTL_SECONDS;
     this.logLevel = env.LOG_LEVEL;
+    this.facebook = env.FACEBOOK_APP_ID
+      ? {
+          appId: env.FACEBOOK_APP_ID,
+          appSecret: env.FACEBOOK_APP_SECRET!,
+          callbackUrl: env.FACEBOOK_CALLBACK_URL!,
+          authorizationUrl: env.FACEBOOK_AUTHORIZATION_URL,
+          tokenUrl: env.FACEBOOK_TOKEN_URL,
+          profileUrl: env.FACEBOOK_PROFILE_URL,
+        }
+      : null;
+    this.jwtSecret = env.JWT_SECRET ?? randomBytes(32).toString('base64url');
+    this.authSuccessRedirect = env.AUTH_SUCCESS_REDIRECT;
     if (env.ADMIN_API_KEY) {
       this.adminApiKey = env.ADMIN_API_KEY;
     } else {

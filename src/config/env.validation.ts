@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -49,6 +49,35 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose', 'silent'])
   LOG_LEVEL: string = 'log';
+
+  /** Facebook login is on when this is set; the next three are then required. */
+  @IsOptional() @IsString() @Matches(/^\S{1,100}$/, { message: 'FACEBOOK_APP_ID must be the app id, without spaces' })
+  FACEBOOK_APP_ID?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => !!env.FACEBOOK_APP_ID)
+  @IsString({ message: 'FACEBOOK_APP_SECRET is required when FACEBOOK_APP_ID is set' }) @MinLength(1)
+  FACEBOOK_APP_SECRET?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => !!env.FACEBOOK_APP_ID)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'FACEBOOK_CALLBACK_URL must be the absolute http(s) URL of /auth/facebook/callback' })
+  FACEBOOK_CALLBACK_URL?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'FACEBOOK_AUTHORIZATION_URL must be an absolute http(s) URL' })
+  FACEBOOK_AUTHORIZATION_URL?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'FACEBOOK_TOKEN_URL must be an absolute http(s) URL' })
+  FACEBOOK_TOKEN_URL?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'FACEBOOK_PROFILE_URL must be an absolute http(s) URL' })
+  FACEBOOK_PROFILE_URL?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => !!env.FACEBOOK_APP_ID || env.JWT_SECRET !== undefined)
+  @IsString({ message: 'JWT_SECRET is required when FACEBOOK_APP_ID is set' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'AUTH_SUCCESS_REDIRECT must be an absolute http(s) URL' })
+  AUTH_SUCCESS_REDIRECT?: string;
 }
 
 export class InvalidEnvironmentError extends Error {}

@@ -25,7 +25,8 @@ export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOption
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // expected failures (unique and foreign-key violations) are handled; unexpected ones reach the exception filter's log
+    logging: false,
     extra,
   };
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { CartRepository, StoredCart } from '../cart/cart.repository';
+import { CartService } from '../cart/cart.service';
 import { lineStatus } from '../cart/cart-view';
 import { priceCart } from '../coupons/pricing';
 import { OrderDto } from './dto/order.dto';
@@ -32,35 +33,38 @@ export class CheckoutService {
 
   constructor(
     private readonly carts: CartRepository,
+    private readonly cartService: CartService,
     private readonly orders: OrdersRepository,
   ) {}
 
   async checkout(sid: string, idempotencyKey?: string): Promise<CheckoutResult> {
-    const cart = await this.carts.getCart(sid);
+    const { cartId, userId } = await this.cartService.resolve(sid);
+    const cart = await this.carts.getCart(cartId);
     const fingerprint = cartFingerprint(cart);
     if (idempotencyKey) {
       const earlier = await this.orders.findByIdempotencyKey(idempotencyKey);
-      if (earlier) return this.replay(earlier, sid, cart, fingerprint);
+      if (earlier) return this.replay(earlier, sid, cartId, cart, fingerprint);
     }
     if (cart.lines.length === 0) throw new CartEmpty(sid);
 
     let order: NewOrder;
     try {
-      order = await this.orders.transaction((manager) => this.place(manager, sid, cart, fingerprint, idempotencyKey ?? null));
+      order = await this.orders.transaction((manager) => this.place(manager, sid, userId, cart, fingerprint, idempotencyKey ?? null));
     } catch (err) {
       if (err instanceof IdempotencyKeyTaken && idempotencyKey) {
         const earlier = await this.orders.findByIdempotencyKey(idempotencyKey);
-        if (earlier) return this.replay(earlier, sid, await this.carts.getCart(sid), fingerprint);
+        if (earlier) return this.replay(earlier, sid, cartId, await this.carts.getCart(cartId), fingerprint);
       }
       throw err;
     }
-    await this.clearPurchased(sid, cart);
+    await this.clearPurchased(cartId, cart);
     return { order: toOrderDto(order), replayed: false };
   }
 
   private async place(
     manager: Parameters<Parameters<OrdersRepository['transaction']>[0]>[0],
     sid: string,
+    userId: number | null,
     cart: StoredCart,
     fingerprint: string,
     idempotencyKey: string | null,
@@ -87,6 +91,7 @@ export class CheckoutService {
     const order: NewOrder = {
       id: randomUUID(),
       sid,
+      userId,
       subtotalCents: pricing.subtotalCents,
       discountCents: pricing.discountCents,
       totalCents: pricing.totalCents,
@@ -109,10 +114,10 @@ export class CheckoutService {
   }
 
   /** The same key again: the same order, as long as it is the same session and cart (or the cart was already cleared). */
-  private async replay(earlier: Order, sid: string, cart: StoredCart, fingerprint: string): Promise<CheckoutResult> {
+  private async replay(earlier: Order, sid: string, cartId: string, cart: StoredCart, fingerprint: string): Promise<CheckoutResult> {
     const cartGone = cart.lines.length === 0;
     if (earlier.sid !== sid || (!cartGone && fingerprint !== earlier.cartFingerprint)) throw new IdempotencyKeyReused();
-    if (!cartGone) await this.clearPurchased(sid, cart); // the order committed but clearing the cart had failed
+    if (!cartGone) await this.clearPurchased(cartId, cart); // the order committed but clearing the cart had failed
     return { order: toOrderDto(earlier), replayed: true };
   }
 
@@ -120,12 +125,12 @@ export class CheckoutService {
    * Removes what was bought (and the coupon); lines added meanwhile stay. A failure here does not
    * undo the order: a retry with the same Idempotency-Key returns it and clears again.
    */
-  private async clearPurchased(sid: string, cart: StoredCart): Promise<void> {
+  private async clearPurchased(cartId: string, cart: StoredCart): Promise<void> {
     try {
-      await this.carts.removeLines(sid, cart.lines.map((l) => l.pid));
-      if (cart.couponCode) await this.carts.removeCoupon(sid);
+      await this.carts.removeLines(cartId, cart.lines.map((l) => l.pid));
+      if (cart.couponCode) await this.carts.removeCoupon(cartId);
     } catch (err) {
-      this.logger.error(`order placed but cart ${sid} not cleared: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.error(`order placed but cart ${cartId} not cleared: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { User } from '../users/user.entity';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
@@ -15,6 +16,15 @@ export class Order {
 
   @Column({ type: 'varchar', length: 128 })
   sid: string;
+
+  /** The logged-in user whose session placed it; null for anonymous checkouts. */
+  @Index('orders_user_id')
+  @Column({ name: 'user_id', type: 'integer', nullable: true })
+  userId: number | null;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'user_id' })
+  user?: User | null;
 
   @Column({ name: 'subtotal_cents', type: 'bigint' })
   subtotalCents: string;

@@ -1,7 +1,8 @@
-import { Controller, createParamDecorator, ExecutionContext, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Controller, createParamDecorator, ExecutionContext, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AdminOnly } from '../auth/admin.guard';
+import { AdminOnly, LoggedIn } from '../auth/admin.guard';
+import { User } from '../users/user.entity';
 import { ValidationFailed } from '../common/errors/domain-error';
 import { ErrorBody } from '../common/errors/error-body';
 import { SidPipe } from '../common/validation/sid.pipe';
@@ -60,6 +61,14 @@ export class OrdersController {
   @ApiNotFoundResponse({ type: ErrorBody, description: '`order_not_found`' })
   get(@Param('id', uuidPipe) id: string): Promise<OrderDto> {
     return this.orders.get(id);
+  }
+
+  @Get('me/orders')
+  @LoggedIn()
+  @ApiOperation({ summary: "The logged-in user's own orders, newest first" })
+  @ApiOkResponse({ type: OrderPageDto })
+  myOrders(@Req() req: Request & { user: User }, @Query() page: PageQueryDto): Promise<OrderPageDto> {
+    return this.orders.list(page.limit, page.offset, req.user.id);
   }
 
   @Get('orders')

@@ -25,6 +25,7 @@ export interface RedeemedCoupon {
 export interface NewOrder {
   id: string;
   sid: string;
+  userId: number | null;
   subtotalCents: Cents;
   discountCents: Cents;
   totalCents: Cents;
@@ -100,9 +101,9 @@ export class OrdersRepository {
   async insertOrder(manager: EntityManager, order: NewOrder): Promise<void> {
     try {
       await manager.query(
-        `INSERT INTO orders (id, sid, subtotal_cents, discount_cents, total_cents, coupon_code, coupon_name, idempotency_key, cart_fingerprint, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [order.id, order.sid, order.subtotalCents, order.discountCents, order.totalCents, order.couponCode, order.couponName, order.idempotencyKey, order.cartFingerprint, order.createdAt],
+        `INSERT INTO orders (id, sid, user_id, subtotal_cents, discount_cents, total_cents, coupon_code, coupon_name, idempotency_key, cart_fingerprint, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [order.id, order.sid, order.userId, order.subtotalCents, order.discountCents, order.totalCents, order.couponCode, order.couponName, order.idempotencyKey, order.cartFingerprint, order.createdAt],
       );
     } catch (err) {
       if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') throw new IdempotencyKeyTaken();
@@ -124,7 +125,14 @@ export class OrdersRepository {
     return this.orders.findOne({ where: { idempotencyKey: key }, relations: { lines: true }, order: { lines: { productId: 'ASC' } } });
   }
 
-  findPage(limit: number, offset: number): Promise<[Order[], number]> {
-    return this.orders.findAndCount({ relations: { lines: true }, order: { createdAt: 'DESC', id: 'ASC', lines: { productId: 'ASC' } }, take: limit, skip: offset });
+  /** Newest first; only the user's own when `userId` is given. */
+  findPage(limit: number, offset: number, userId?: number): Promise<[Order[], number]> {
+    return this.orders.findAndCount({
+      where: userId === undefined ? {} : { userId },
+      relations: { lines: true },
+      order: { createdAt: 'DESC', id: 'ASC', lines: { productId: 'ASC' } },
+      take: limit,
+      skip: offset,
+    });
   }
 }

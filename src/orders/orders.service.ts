@@ -51,8 +51,9 @@ export class OrdersService {
     return toOrderDto(order);
   }
 
-  async list(limit: number, offset: number): Promise<OrderPageDto> {
-    const [items, total] = await this.orders.findPage(limit, offset);
+  /** Every order, or only the user's own when `userId` is given. */
+  async list(limit: number, offset: number, userId?: number): Promise<OrderPageDto> {
+    const [items, total] = await this.orders.findPage(limit, offset, userId);
     return { items: items.map(toOrderDto), total };
   }
 }

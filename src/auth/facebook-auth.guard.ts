@@ -1,0 +1,52 @@
+import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { AppConfig } from '../config/app.config';
+import { DomainError } from '../common/errors/domain-error';
+import { User } from '../users/user.entity';
+
+/** What a finished Facebook login leaves on `req.user`. */
+export interface FacebookLogin {
+  user: User;
+  sid: string;
+}
+
+export class LoginDisabled extends DomainError {
+  constructor() {
+    super(HttpStatus.SERVICE_UNAVAILABLE, 'login_disabled', 'Facebook login is not configured on this server (FACEBOOK_APP_ID is unset)');
+  }
+}
+
+const invalidState = () => new DomainError(HttpStatus.UNAUTHORIZED, 'invalid_state', 'The login state is missing, forged, expired or already used; start the login again');
+
+/**
+ * Runs passport-facebook: on /auth/facebook it redirects to Facebook; on the callback it checks the
+ * state, exchanges the code and reads the profile. Failures become our error shape.
+ */
+@Injectable()
+export class FacebookAuthGuard extends AuthGuard('facebook') {
+  constructor(private readonly config: AppConfig) {
+    super({ session: false });
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.config.facebook) throw new LoginDisabled();
+    const req = context.switchToHttp().getRequest<Request>();
+    // on the callback, a request with neither a code nor an error would make passport start a new login
+    if (req.path.endsWith('/callback') && !req.query.code && !req.query.error) throw invalidState();
+    return (await super.canActivate(context)) as boolean;
+  }
+
+  handleRequest<T = FacebookLogin>(err: unknown, user: User | false, info: { state?: { sid?: string } } | undefined, context: ExecutionContext): T {
+    if (err instanceof DomainError) throw err;
+    if (err) throw new DomainError(HttpStatus.BAD_GATEWAY, 'login_failed', 'Facebook did not complete the login; try again');
+    const req = context.switchToHttp().getRequest<Request>();
+    if (!user) {
+      if (req.query.error) throw new DomainError(HttpStatus.UNAUTHORIZED, 'login_denied', 'The login was denied at Facebook');
+      throw invalidState();
+    }
+    const sid = info?.state?.sid;
+    if (!sid) throw invalidState();
+    return { user, sid } as T;
+  }
+}

@@ -1,0 +1,48 @@
+import { SessionStore } from '../../src/auth/session.store';
+
+/** The behaviour every SessionStore must have; run by the in-memory and the Redis specs. */
+export function sessionStoreContract(name: string, create: () => Promise<SessionStore>, destroy: () => Promise<void>): void {
+  describe(`SessionStore contract: ${name}`, () => {
+    let store: SessionStore;
+    let n = 0;
+    const unique = (p: string) => `${p}-${process.pid}-${Date.now()}-${++n}`;
+
+    beforeAll(async () => {
+      store = await create();
+    });
+    afterAll(() => destroy());
+
+    it('hands a login state back once, then never again', async () => {
+      const state = unique('state');
+      await store.saveLoginState(state, 'sid-1', 60);
+      expect(await store.takeLoginState(state)).toBe('sid-1');
+      expect(await store.takeLoginState(state)).toBeNull();
+      expect(await store.takeLoginState(unique('never-saved'))).toBeNull();
+    });
+
+    it('lets only one of many racing takers have a state', async () => {
+      const state = unique('state');
+      await store.saveLoginState(state, 'sid-race', 60);
+      const taken = await Promise.all(Array.from({ length: 10 }, () => store.takeLoginState(state)));
+      expect(taken.filter((s) => s === 'sid-race')).toHaveLength(1);
+    });
+
+    it('forgets a login state after its TTL', async () => {
+      const state = unique('state');
+      await store.saveLoginState(state, 'sid-2', 1);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(await store.takeLoginState(state)).toBeNull();
+    });
+
+    it('links, relinks and unlinks a session', async () => {
+      const sid = unique('sid');
+      expect(await store.userForSession(sid)).toBeNull();
+      await store.linkSession(sid, 42, 60);
+      expect(await store.userForSession(sid)).toBe(42);
+      await store.linkSession(sid, 7, 60);
+      expect(await store.userForSession(sid)).toBe(7);
+      await store.unlinkSession(sid);
+      expect(await store.userForSession(sid)).toBeNull();
+    });
+  });
+}
