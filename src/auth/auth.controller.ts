@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ErrorBody } from '../common/errors/error-body';
@@ -20,7 +20,7 @@ export class AuthController {
   @ApiFoundResponse({ description: 'Redirect to the Facebook authorization URL (client_id, redirect_uri, state)' })
   @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid sid' })
   @ApiServiceUnavailableResponse({ type: ErrorBody, description: '`login_disabled`' })
-  start(@Query('sid') _sid: string): void {
+  start(): void {
     // FacebookAuthGuard has answered with the redirect
   }
 
