@@ -41,7 +41,7 @@ describe('Facebook login (e2e, against a local OAuth2 server)', () => {
     return new URL(back.headers.get('location')!).searchParams;
   }
 
-  async function login(sid: string, profile = { id: 'fb-1', name: 'Ada Lovelace', email: 'ada@example.com' }) {
+  async function login(sid: string, profile: { id: string; name: string; email?: string } = { id: 'fb-1', name: 'Ada Lovelace', email: 'ada@example.com' }) {
     const params = await authorize(sid, profile);
     const res = await request(t.http).get(`/auth/facebook/callback?${params}`).expect(200);
     return res.body as { user: { id: number; name: string; email: string | null }; token: string; sid: string };
@@ -61,6 +61,8 @@ describe('Facebook login (e2e, against a local OAuth2 server)', () => {
     await request(t.http).get('/auth/me').set('Authorization', `Bearer ${res.token}x`).expect(401);
     // the same Facebook account again is the same user
     expect((await login(newSid(), { id: 'fb-me', name: 'Grace B. Hopper', email: 'grace@example.com' })).user).toMatchObject({ id: res.user.id, name: 'Grace B. Hopper' });
+    // a profile without an email (the user declined the permission)
+    expect((await login(newSid(), { id: 'fb-no-email', name: 'No Email' })).user).toMatchObject({ name: 'No Email', email: null });
   });
 
   it('keeps the anonymous cart across login, and another device of the same user sees and edits the same cart', async () => {
