@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { ProductStockCache } from '../src/products/product-stock.cache';
 import { createCoupon, makeCoupon } from './factories/coupon.factory';
 import { createProduct, setStock } from './factories/product.factory';
 import { ADMIN_KEY, startTestApp, TestApp } from './helpers/test-app';
@@ -232,6 +233,7 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
       }
       const c = await createCoupon(t, { multiplier: 0.9, products: ids.slice(0, 10) });
       await apply(sid, c.code).expect(200);
+      t.app.get(ProductStockCache).clear();
       const queries = jest.spyOn(t.app.get(DataSource).logger, 'logQuery');
       const res = await request(t.http).get(`/api/viewcart/${sid}`).expect(200);
       expect(res.body.discount).toBe(10);

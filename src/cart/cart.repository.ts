@@ -9,11 +9,10 @@ export interface CartLine {
  * - `ok`: the line now holds `quantity` units (0: removed);
  * - `insufficient_stock`: the change would exceed the stock; the line still holds `quantity`;
  * - `cart_full`: a new line would exceed MAX_CART_LINES; nothing changed.
+ * `cart` is the whole cart right after the change (read in the same atomic step), so the caller
+ * can answer with a view without reading it again.
  */
-export type LineChange =
-  | { outcome: 'ok'; quantity: number }
-  | { outcome: 'insufficient_stock'; quantity: number }
-  | { outcome: 'cart_full'; quantity: number };
+export type LineChange = { outcome: 'ok' | 'insufficient_stock' | 'cart_full'; quantity: number; cart: StoredCart };
 
 /** A stored cart: its lines and the code of the coupon applied to it, if any. */
 export interface StoredCart {

@@ -3,10 +3,11 @@ import { checkCoupon, CouponRefusal } from '../coupons/coupon-rules';
 import { CouponNotApplicable, CouponNotFound } from '../coupons/coupon.errors';
 import { CouponsRepository, CouponWithProducts } from '../coupons/coupons.repository';
 import { SessionStore } from '../auth/session.store';
-import { ProductStock, ProductsRepository } from '../products/products.repository';
+import { ProductStockCache } from '../products/product-stock.cache';
+import { ProductStock } from '../products/products.repository';
 import { ProductNotFound } from '../products/products.service';
 import { CartFull, OutOfStock } from './cart.errors';
-import { CartRepository, LineChange } from './cart.repository';
+import { CartRepository, LineChange, StoredCart } from './cart.repository';
 import { mergeCoupon, mergeLines } from './cart-merge';
 import { AppliedCoupon, reconcileCart } from './cart-view';
 import { CartNoticeDto, CartViewDto } from './dto/cart-view.dto';
@@ -33,7 +34,7 @@ export interface ResolvedCart {
 export class CartService {
   constructor(
     private readonly carts: CartRepository,
-    private readonly products: ProductsRepository,
+    private readonly stock: ProductStockCache,
     private readonly coupons: CouponsRepository,
     private readonly sessions: SessionStore,
   ) {}
@@ -51,7 +52,7 @@ export class CartService {
     const target = userCartId(userId);
     const [anonymous, mine] = await Promise.all([this.carts.getCart(sid), this.carts.getCart(target)]);
     if (anonymous.lines.length === 0 && anonymous.couponCode === null) return;
-    const stock = new Map((await this.products.findStockByIds(anonymous.lines.map((l) => l.pid))).map((p) => [p.id, p.quantity]));
+    const stock = new Map((await this.stock.getMany(anonymous.lines.map((l) => l.pid))).map((p) => [p.id, p.quantity]));
     for (const line of mergeLines(mine.lines, anonymous.lines, stock)) {
       await this.carts.setLine(target, line.pid, line.quantity, stock.get(line.pid)!);
     }
@@ -65,13 +66,17 @@ export class CartService {
    * the cart's size. Drops lines of deleted products, and a coupon that no longer applies (noticed).
    */
   async view(sid: string): Promise<CartViewDto> {
-    return this.viewOf(sid, (await this.resolve(sid)).cartId);
+    // read the session link and the anonymous cart together (one round trip with auto-pipelining);
+    // a linked session then reads its user's cart
+    const [userId, anonymous] = await Promise.all([this.sessions.userForSession(sid), this.carts.getCart(sid)]);
+    return userId === null ? this.viewOf(sid, sid, anonymous) : this.viewOf(sid, userCartId(userId));
   }
 
-  private async viewOf(sid: string, cartId: string): Promise<CartViewDto> {
-    const cart = await this.carts.getCart(cartId);
+  /** The view of `cartId` for session `sid`; `cart` when the caller has just read it. */
+  private async viewOf(sid: string, cartId: string, known?: StoredCart): Promise<CartViewDto> {
+    const cart = known ?? (await this.carts.getCart(cartId));
     const [products, coupon] = await Promise.all([
-      this.products.findStockByIds(cart.lines.map((l) => l.pid)),
+      this.stock.getMany(cart.lines.map((l) => l.pid)),
       cart.couponCode ? this.coupons.findByCode(cart.couponCode) : null,
     ]);
     let applied: AppliedCoupon | null = null;
@@ -112,7 +117,7 @@ export class CartService {
     const [product, { cartId }] = await Promise.all([this.requireProduct(pid), this.resolve(sid)]);
     const change = await this.carts.incrementLine(cartId, pid, quantity, product.quantity);
     this.ensureApplied(change, product, (incart) => incart + quantity);
-    return this.viewOf(sid, cartId);
+    return this.viewOf(sid, cartId, change.cart);
   }
 
   /** Sets the line to `quantity` units; 0 removes it. */
@@ -121,7 +126,7 @@ export class CartService {
     const [product, { cartId }] = await Promise.all([this.requireProduct(pid), this.resolve(sid)]);
     const change = await this.carts.setLine(cartId, pid, quantity, product.quantity);
     this.ensureApplied(change, product, () => quantity);
-    return this.viewOf(sid, cartId);
+    return this.viewOf(sid, cartId, change.cart);
   }
 
   /**
@@ -140,7 +145,7 @@ export class CartService {
   }
 
   private async requireProduct(pid: number): Promise<ProductStock> {
-    const [product] = await this.products.findStockByIds([pid]);
+    const [product] = await this.stock.getMany([pid]);
     if (!product) throw new ProductNotFound(pid);
     return product;
   }

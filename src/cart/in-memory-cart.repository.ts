@@ -51,11 +51,12 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
   }
 
   getCart(sid: string): Promise<StoredCart> {
+    return Promise.resolve(this.snapshot(sid));
+  }
+
+  private snapshot(sid: string): StoredCart {
     const cart = this.live(sid);
-    return Promise.resolve({
-      lines: cart ? [...cart.lines].map(([pid, quantity]) => ({ pid, quantity })) : [],
-      couponCode: cart?.couponCode ?? null,
-    });
+    return { lines: cart ? [...cart.lines].map(([pid, quantity]) => ({ pid, quantity })) : [], couponCode: cart?.couponCode ?? null };
   }
 
   incrementLine(sid: string, pid: number, by: number, stock: number): Promise<LineChange> {
@@ -67,6 +68,11 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
   }
 
   private change(sid: string, pid: number, next: (cur: number) => number, stock: number): LineChange {
+    const result = this.apply(sid, pid, next, stock);
+    return { ...result, cart: this.snapshot(sid) };
+  }
+
+  private apply(sid: string, pid: number, next: (cur: number) => number, stock: number): Omit<LineChange, 'cart'> {
     const cart = this.live(sid) ?? this.emptyCart();
     const cur = cart.lines.get(pid) ?? 0;
     const want = next(cur);

@@ -6,7 +6,7 @@ const COUPON_FIELD = 'coupon';
 
 /**
  * One round trip, one atomic step: read the line, apply the change, check it against the stock
- * and the line limit, write it and refresh the TTL. Returns {status, quantity}:
+ * and the line limit, write it and refresh the TTL. Returns {status, quantity, the cart's hash}:
  * 1 ok (quantity after), 0 insufficient stock (quantity unchanged), 2 cart full.
  * The hash's `coupon` field is not a line. KEYS[1] cart hash; ARGV pid, mode ('inc'|'set'), n, stock, ttl, maxLines.
  */
@@ -21,13 +21,13 @@ if want <= 0 then
     redis.call('HDEL', key, pid)
     redis.call('EXPIRE', key, ttl)
   end
-  return {1, 0}
+  return {1, 0, redis.call('HGETALL', key)}
 end
-if want > stock then return {0, cur} end
-if cur == 0 and redis.call('HLEN', key) - redis.call('HEXISTS', key, 'coupon') >= maxLines then return {2, cur} end
+if want > stock then return {0, cur, redis.call('HGETALL', key)} end
+if cur == 0 and redis.call('HLEN', key) - redis.call('HEXISTS', key, 'coupon') >= maxLines then return {2, cur, redis.call('HGETALL', key)} end
 redis.call('HSET', key, pid, want)
 redis.call('EXPIRE', key, ttl)
-return {1, want}
+return {1, want, redis.call('HGETALL', key)}
 `;
 
 /** KEYS[1] cart hash; ARGV ttl, pid... Removes the lines, refreshes the TTL if the cart remains, returns the count removed. */
@@ -38,7 +38,7 @@ return removed
 `;
 
 type CartCommands = Redis & {
-  cartChangeLine(key: string, pid: number, mode: 'inc' | 'set', n: number, stock: number, ttl: number, maxLines: number): Promise<[number, number]>;
+  cartChangeLine(key: string, pid: number, mode: 'inc' | 'set', n: number, stock: number, ttl: number, maxLines: number): Promise<[number, number, string[]]>;
   cartRemoveLines(key: string, ttl: number, ...pids: number[]): Promise<number>;
 };
 
@@ -66,6 +66,16 @@ export class RedisCartRepository extends CartRepository {
     return { lines: Object.entries(lines).map(([pid, quantity]) => ({ pid: Number(pid), quantity: Number(quantity) })), couponCode };
   }
 
+  /** A hash as Lua's HGETALL returns it: [field, value, field, value, ...]. */
+  private static fromFlatHash(flat: string[]): StoredCart {
+    const cart: StoredCart = { lines: [], couponCode: null };
+    for (let i = 0; i < flat.length; i += 2) {
+      if (flat[i] === COUPON_FIELD) cart.couponCode = flat[i + 1];
+      else cart.lines.push({ pid: Number(flat[i]), quantity: Number(flat[i + 1]) });
+    }
+    return cart;
+  }
+
   incrementLine(sid: string, pid: number, by: number, stock: number): Promise<LineChange> {
     return this.change(sid, pid, 'inc', by, stock);
   }
@@ -75,8 +85,8 @@ export class RedisCartRepository extends CartRepository {
   }
 
   private async change(sid: string, pid: number, mode: 'inc' | 'set', n: number, stock: number): Promise<LineChange> {
-    const [status, quantity] = await this.redis.cartChangeLine(this.key(sid), pid, mode, n, stock, this.ttlSeconds, MAX_CART_LINES);
-    return { outcome: OUTCOMES[status as 0 | 1 | 2], quantity };
+    const [status, quantity, hash] = await this.redis.cartChangeLine(this.key(sid), pid, mode, n, stock, this.ttlSeconds, MAX_CART_LINES);
+    return { outcome: OUTCOMES[status as 0 | 1 | 2], quantity, cart: RedisCartRepository.fromFlatHash(hash) };
   }
 
   async removeLines(sid: string, pids: number[]): Promise<number> {

@@ -18,6 +18,7 @@ export class AppConfig {
   readonly redis: { url?: string; keyPrefix: string };
   readonly adminApiKey: string;
   readonly cartTtlSeconds: number;
+  readonly productCacheTtlMs: number;
   readonly logLevel: string;
   /** null: login is off and its routes answer 503 login_disabled. */
   readonly facebook: {
@@ -43,6 +44,7 @@ export class AppConfig {
     };
     this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX };
     this.cartTtlSeconds = env.CART_TTL_SECONDS;
+    this.productCacheTtlMs = env.PRODUCT_CACHE_TTL_MS;
     this.logLevel = env.LOG_LEVEL;
     this.facebook = env.FACEBOOK_APP_ID
       ? {

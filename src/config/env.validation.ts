@@ -44,6 +44,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(365 * 24 * 3600)
   CART_TTL_SECONDS: number = 30 * 24 * 3600;
 
+  /** How long a cart may use a product's stock, name and price read from Postgres before reading it again; 0: never cached. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  PRODUCT_CACHE_TTL_MS: number = 1000;
+
   @IsOptional() @Transform(toBool) @IsIn([true, false], { message: 'RUN_MIGRATIONS must be true or false' })
   RUN_MIGRATIONS: boolean = true;
 

@@ -4,6 +4,7 @@ import { CartRepository, StoredCart } from '../cart/cart.repository';
 import { CartService } from '../cart/cart.service';
 import { lineStatus } from '../cart/cart-view';
 import { priceCart } from '../coupons/pricing';
+import { ProductStockCache } from '../products/product-stock.cache';
 import { OrderDto } from './dto/order.dto';
 import { CartEmpty, CartNotPurchasable, CheckoutCouponRefused, IdempotencyKeyReused, UnpurchasableLine } from './orders.errors';
 import { IdempotencyKeyTaken, NewOrder, OrdersRepository } from './orders.repository';
@@ -35,6 +36,7 @@ export class CheckoutService {
     private readonly carts: CartRepository,
     private readonly cartService: CartService,
     private readonly orders: OrdersRepository,
+    private readonly stockCache: ProductStockCache,
   ) {}
 
   async checkout(sid: string, idempotencyKey?: string): Promise<CheckoutResult> {
@@ -51,12 +53,14 @@ export class CheckoutService {
     try {
       order = await this.orders.transaction((manager) => this.place(manager, sid, userId, cart, fingerprint, idempotencyKey ?? null));
     } catch (err) {
+      if (err instanceof CartNotPurchasable) this.stockCache.invalidate(cart.lines.map((l) => l.pid)); // the cart views should show what checkout saw
       if (err instanceof IdempotencyKeyTaken && idempotencyKey) {
         const earlier = await this.orders.findByIdempotencyKey(idempotencyKey);
         if (earlier) return this.replay(earlier, sid, cartId, await this.carts.getCart(cartId), fingerprint);
       }
       throw err;
     }
+    this.stockCache.invalidate(cart.lines.map((l) => l.pid));
     await this.clearPurchased(cartId, cart);
     return { order: toOrderDto(order), replayed: false };
   }

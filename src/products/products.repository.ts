@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { Product } from './product.entity';
 
 export type NewProduct = Pick<Product, 'name' | 'priceCents' | 'quantity'>;
@@ -17,10 +17,17 @@ export class ProductsRepository {
     return this.products.findOneBy({ id });
   }
 
-  /** One query for any number of ids; ids that do not exist are simply absent from the result. */
-  findStockByIds(ids: number[]): Promise<ProductStock[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return this.products.find({ select: { id: true, name: true, priceCents: true, quantity: true }, where: { id: In(ids) } });
+  /**
+   * One query for any number of ids; ids that do not exist are simply absent from the result.
+   * Plain SQL: this is on every cart request, and needs no entity hydration.
+   */
+  async findStockByIds(ids: number[]): Promise<ProductStock[]> {
+    if (ids.length === 0) return [];
+    const rows: { id: number; name: string; price_cents: number; quantity: number }[] = await this.products.query(
+      'SELECT id, name, price_cents, quantity FROM product WHERE id = ANY($1::int[])',
+      [ids],
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, priceCents: r.price_cents, quantity: r.quantity }));
   }
 
   findPage(limit: number, offset: number): Promise<[Product[], number]> {

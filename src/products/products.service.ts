@@ -3,6 +3,7 @@ import { NotFound } from '../common/errors/domain-error';
 import { fromCents, toCents } from '../common/money';
 import { CreateProductDto, ProductDto, ProductPageDto, UpdateProductDto } from './dto/product.dto';
 import { Product } from './product.entity';
+import { ProductStockCache } from './product-stock.cache';
 import { ProductChanges, ProductsRepository } from './products.repository';
 
 export class ProductNotFound extends NotFound {
@@ -25,7 +26,10 @@ export function toProductDto(p: Product): ProductDto {
 /** The catalogue's rules: admin writes, public reads, prices in and out of cents. */
 @Injectable()
 export class ProductsService {
-  constructor(private readonly products: ProductsRepository) {}
+  constructor(
+    private readonly products: ProductsRepository,
+    private readonly stockCache: ProductStockCache,
+  ) {}
 
   async get(id: number): Promise<ProductDto> {
     const product = await this.products.findById(id);
@@ -49,12 +53,14 @@ export class ProductsService {
     if (dto.price !== undefined) changes.priceCents = toCents(dto.price);
     if (dto.quantity !== undefined) changes.quantity = dto.quantity;
     const product = await this.products.update(id, changes);
+    this.stockCache.invalidate([id]);
     if (!product) throw new ProductNotFound(id);
     return toProductDto(product);
   }
 
   async delete(id: number): Promise<ProductDto> {
     const product = await this.products.delete(id);
+    this.stockCache.invalidate([id]);
     if (!product) throw new ProductNotFound(id);
     return toProductDto(product);
   }

@@ -30,30 +30,43 @@ export function cartRepositoryContract(name: string, harness: CartRepositoryHarn
     });
 
     it('creates a line on increment and adds to it', async () => {
-      expect(await repo.incrementLine(sid, 1, 1, 10)).toEqual({ outcome: 'ok', quantity: 1 });
-      expect(await repo.incrementLine(sid, 1, 2, 10)).toEqual({ outcome: 'ok', quantity: 3 });
-      expect(await repo.incrementLine(sid, 2, 1, 10)).toEqual({ outcome: 'ok', quantity: 1 });
+      expect(await repo.incrementLine(sid, 1, 1, 10)).toMatchObject({ outcome: 'ok', quantity: 1 });
+      expect(await repo.incrementLine(sid, 1, 2, 10)).toMatchObject({ outcome: 'ok', quantity: 3 });
+      expect(await repo.incrementLine(sid, 2, 1, 10)).toMatchObject({ outcome: 'ok', quantity: 1 });
       expect(sorted((await repo.getCart(sid)).lines)).toEqual([{ pid: 1, quantity: 3 }, { pid: 2, quantity: 1 }]);
+    });
+
+    it('returns the whole cart as it is right after each change, refused ones included', async () => {
+      await repo.setCoupon(sid, 'C1');
+      const first = await repo.incrementLine(sid, 1, 2, 10);
+      expect(first.cart).toEqual({ lines: [{ pid: 1, quantity: 2 }], couponCode: 'C1' });
+      const second = await repo.setLine(sid, 2, 3, 10);
+      expect({ ...second.cart, lines: sorted(second.cart.lines) }).toEqual({ lines: [{ pid: 1, quantity: 2 }, { pid: 2, quantity: 3 }], couponCode: 'C1' });
+      const refused = await repo.incrementLine(sid, 1, 20, 10);
+      expect(refused.outcome).toBe('insufficient_stock');
+      expect(sorted(refused.cart.lines)).toEqual([{ pid: 1, quantity: 2 }, { pid: 2, quantity: 3 }]);
+      const removed = await repo.setLine(sid, 1, 0, 10);
+      expect(removed.cart).toEqual({ lines: [{ pid: 2, quantity: 3 }], couponCode: 'C1' });
     });
 
     it('refuses an increment past the stock and leaves the line unchanged', async () => {
       await repo.incrementLine(sid, 1, 4, 5);
-      expect(await repo.incrementLine(sid, 1, 2, 5)).toEqual({ outcome: 'insufficient_stock', quantity: 4 });
-      expect(await repo.incrementLine(sid, 2, 1, 0)).toEqual({ outcome: 'insufficient_stock', quantity: 0 });
+      expect(await repo.incrementLine(sid, 1, 2, 5)).toMatchObject({ outcome: 'insufficient_stock', quantity: 4 });
+      expect(await repo.incrementLine(sid, 2, 1, 0)).toMatchObject({ outcome: 'insufficient_stock', quantity: 0 });
       expect((await repo.getCart(sid)).lines).toEqual([{ pid: 1, quantity: 4 }]);
     });
 
     it('sets a quantity within the stock, refuses one above it, and removes at 0', async () => {
-      expect(await repo.setLine(sid, 1, 7, 7)).toEqual({ outcome: 'ok', quantity: 7 });
-      expect(await repo.setLine(sid, 1, 8, 7)).toEqual({ outcome: 'insufficient_stock', quantity: 7 });
-      expect(await repo.setLine(sid, 1, 2, 7)).toEqual({ outcome: 'ok', quantity: 2 });
-      expect(await repo.setLine(sid, 1, 0, 7)).toEqual({ outcome: 'ok', quantity: 0 });
+      expect(await repo.setLine(sid, 1, 7, 7)).toMatchObject({ outcome: 'ok', quantity: 7 });
+      expect(await repo.setLine(sid, 1, 8, 7)).toMatchObject({ outcome: 'insufficient_stock', quantity: 7 });
+      expect(await repo.setLine(sid, 1, 2, 7)).toMatchObject({ outcome: 'ok', quantity: 2 });
+      expect(await repo.setLine(sid, 1, 0, 7)).toMatchObject({ outcome: 'ok', quantity: 0 });
       expect((await repo.getCart(sid)).lines).toEqual([]);
     });
 
     it('lets a line be lowered when the stock fell below it', async () => {
       await repo.setLine(sid, 1, 5, 5);
-      expect(await repo.setLine(sid, 1, 2, 3)).toEqual({ outcome: 'ok', quantity: 2 });
+      expect(await repo.setLine(sid, 1, 2, 3)).toMatchObject({ outcome: 'ok', quantity: 2 });
     });
 
     it('removes lines, ignoring absent ones, and clears the cart', async () => {
@@ -90,8 +103,8 @@ export function cartRepositoryContract(name: string, harness: CartRepositoryHarn
 
     it(`refuses line ${MAX_CART_LINES + 1} but still changes existing lines`, async () => {
       await Promise.all(Array.from({ length: MAX_CART_LINES }, (_, i) => repo.incrementLine(sid, i + 1, 1, 10)));
-      expect(await repo.incrementLine(sid, MAX_CART_LINES + 1, 1, 10)).toEqual({ outcome: 'cart_full', quantity: 0 });
-      expect(await repo.incrementLine(sid, 1, 1, 10)).toEqual({ outcome: 'ok', quantity: 2 });
+      expect(await repo.incrementLine(sid, MAX_CART_LINES + 1, 1, 10)).toMatchObject({ outcome: 'cart_full', quantity: 0 });
+      expect(await repo.incrementLine(sid, 1, 1, 10)).toMatchObject({ outcome: 'ok', quantity: 2 });
       expect((await repo.getCart(sid)).lines).toHaveLength(MAX_CART_LINES);
     });
 
@@ -115,7 +128,7 @@ export function cartRepositoryContract(name: string, harness: CartRepositoryHarn
       await repo.setCoupon(sid, 'C');
       await Promise.all(Array.from({ length: MAX_CART_LINES }, (_, i) => repo.incrementLine(sid, i + 1, 1, 10)));
       expect((await repo.getCart(sid)).lines).toHaveLength(MAX_CART_LINES);
-      expect(await repo.incrementLine(sid, MAX_CART_LINES + 1, 1, 10)).toEqual({ outcome: 'cart_full', quantity: 0 });
+      expect(await repo.incrementLine(sid, MAX_CART_LINES + 1, 1, 10)).toMatchObject({ outcome: 'cart_full', quantity: 0 });
     });
 
     it('answers ping', async () => {

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app.config';
+import { ProductStock, ProductsRepository } from './products.repository';
+
+const MAX_ENTRIES = 50_000;
+
+/**
+ * A short-lived in-process cache of what carts read of products (stock, name, price), for the cart
+ * routes only: entries live PRODUCT_CACHE_TTL_MS (default 1 s) and are dropped at once when this
+ * instance changes the product (admin writes, checkouts). Another instance's change shows within the
+ * TTL. Checkout never reads it: it locks the rows in Postgres.
+ */
+@Injectable()
+export class ProductStockCache {
+  private readonly entries = new Map<number, { product: ProductStock; expiresAt: number }>();
+  private readonly ttlMs: number;
+
+  constructor(
+    private readonly products: ProductsRepository,
+    config: AppConfig,
+  ) {
+    this.ttlMs = config.productCacheTtlMs;
+  }
+
+  /** The products that exist among `ids`: cached ones from memory, the rest in one query. */
+  async getMany(ids: number[]): Promise<ProductStock[]> {
+    if (this.ttlMs === 0) return this.products.findStockByIds(ids);
+    const now = Date.now();
+    const found: ProductStock[] = [];
+    const missing: number[] = [];
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      if (entry && entry.expiresAt > now) found.push(entry.product);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      if (this.entries.size + missing.length > MAX_ENTRIES) this.entries.clear();
+      for (const product of await this.products.findStockByIds(missing)) {
+        this.entries.set(product.id, { product, expiresAt: now + this.ttlMs });
+        found.push(product);
+      }
+    }
+    return found;
+  }
+
+  invalidate(ids: number[]): void {
+    for (const id of ids) this.entries.delete(id);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

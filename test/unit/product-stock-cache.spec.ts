@@ -1,0 +1,54 @@
+import { AppConfig } from '../../src/config/app.config';
+import { ProductStockCache } from '../../src/products/product-stock.cache';
+import { ProductStock, ProductsRepository } from '../../src/products/products.repository';
+
+describe('ProductStockCache', () => {
+  let now = 1_000_000;
+  let stock: Map<number, ProductStock>;
+  let queries: number[][];
+  const repo = { findStockByIds: (ids: number[]) => (queries.push(ids), Promise.resolve(ids.flatMap((id) => (stock.has(id) ? [{ ...stock.get(id)! }] : [])))) } as unknown as ProductsRepository;
+  const make = (ttl: number) => new ProductStockCache(repo, { productCacheTtlMs: ttl } as AppConfig);
+  const p = (id: number, quantity: number): ProductStock => ({ id, name: `P${id}`, priceCents: 100, quantity });
+
+  beforeEach(() => {
+    now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    stock = new Map([[1, p(1, 5)], [2, p(2, 7)]]);
+    queries = [];
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('reads the misses in one query and serves hits from memory until the TTL passes', async () => {
+    const cache = make(1000);
+    expect((await cache.getMany([1, 2])).map((x) => x.quantity)).toEqual([5, 7]);
+    stock.set(1, p(1, 0));
+    now += 999;
+    expect((await cache.getMany([1, 2])).map((x) => x.quantity)).toEqual([5, 7]);
+    now += 1;
+    expect((await cache.getMany([2, 1])).map((x) => x.quantity)).toEqual([7, 0]);
+    expect(queries).toEqual([[1, 2], [2, 1]]);
+  });
+
+  it('drops what this instance changed at once', async () => {
+    const cache = make(1000);
+    await cache.getMany([1, 2]);
+    stock.set(1, p(1, 3));
+    cache.invalidate([1]);
+    expect((await cache.getMany([1, 2])).map((x) => x.quantity)).toEqual([7, 3]);
+    expect(queries).toEqual([[1, 2], [1]]);
+  });
+
+  it('never caches a product that does not exist', async () => {
+    const cache = make(1000);
+    expect(await cache.getMany([9])).toEqual([]);
+    stock.set(9, p(9, 1));
+    expect((await cache.getMany([9])).map((x) => x.id)).toEqual([9]);
+  });
+
+  it('with a TTL of 0 always reads Postgres', async () => {
+    const cache = make(0);
+    await cache.getMany([1]);
+    await cache.getMany([1]);
+    expect(queries).toEqual([[1], [1]]);
+  });
+});
