@@ -24,6 +24,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# the heap cap matches `npm start` (package.json): the working set is ~60 MB; without a cap V8 grows
-# the old space lazily under load (RSS ~280 MB); raise it with NODE_OPTIONS if a deployment needs more
-CMD ["sh", "-c", "node dist/database/migrate.js && exec node --max-old-space-size=160 dist/main.js"]
+# the heap flags match `npm start` (package.json); see README "Running on real Postgres and Redis"
+CMD ["sh", "-c", "node dist/database/migrate.js && exec node --max-old-space-size=400 --max-semi-space-size=32 dist/main.js"]

@@ -1,0 +1,925 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run bench`: builds the app, starts it on real Postgres and Redis (a fresh schema and key
+ * prefix), starts the bare-Node baseline (bench/baseline.js) next to it, loads 200 products and
+ * drives both with autocannon. Prints a table and writes bench/RESULTS.md. Everything it created
+ * (processes, schema, Redis keys) is removed at the end, on error and on Ctrl-C.
+ *
+ * Options:
+ *   --no-build            use the existing dist/ (default: npm run build first)
+ *   --connections=N       autocannon connections (32)
+ *   --warmup=S            warm-up seconds per scenario and target (3)
+ *   --duration=S          seconds per measured round (10)
+ *   --rounds=N            measured rounds per scenario, at least 2 (3)
+ *   --checkout-carts=N    carts checked out per measured checkout round (2000)
+ *   --out=PATH            results file (bench/RESULTS.md); --out= (empty) writes none
+ *   --only=LIST           run only these scenarios: add,view,checkout (all)
+ *   --keep                leave the schema and Redis keys in place (processes are still stopped)
+ *   --cpu-prof            run the app under node --cpu-prof (profile in bench/profiles/, written when
+ *                         it stops); summarise with `node bench/profile-summary.js <file>`
+ * Environment: DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), REDIS_URL
+ * (redis://127.0.0.1:6379), DATABASE_POOL_SIZE (10, for the app and the baseline alike).
+ */
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const autocannon = require(require.resolve('autocannon', { paths: [ROOT] }));
+const { Client: PgClient } = require(require.resolve('pg', { paths: [ROOT] }));
+const Redis = require(require.resolve('ioredis', { paths: [ROOT] }));
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+function parseArgs(argv) {
+  const o = { build: true, connections: 32, warmup: 3, duration: 10, rounds: 3, checkoutCarts: 2000, out: path.join(__dirname, 'RESULTS.md'), keep: false, cpuProf: false, only: null };
+  for (const a of argv) {
+    const [k, v] = a.replace(/^--/, '').split(/=(.*)/s);
+    const num = () => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`--${k} needs a positive number`);
+      return n;
+    };
+    if (k === 'no-build') o.build = false;
+    else if (k === 'keep') o.keep = true;
+    else if (k === 'cpu-prof') o.cpuProf = true;
+    else if (k === 'only') {
+      o.only = new Set((v || '').split(',').map((x) => x.trim()).filter(Boolean));
+      for (const x of o.only) if (!['add', 'view', 'checkout'].includes(x)) throw new Error(`--only: unknown scenario ${x}`);
+    }
+    else if (k === 'connections') o.connections = Math.floor(num());
+    else if (k === 'warmup') o.warmup = num();
+    else if (k === 'duration') o.duration = num();
+    else if (k === 'rounds') o.rounds = Math.max(2, Math.floor(num()));
+    else if (k === 'checkout-carts') o.checkoutCarts = Math.floor(num());
+    else if (k === 'out') o.out = v ? path.resolve(v) : null;
+    else if (k === 'help' || k === 'h') {
+      console.log(fs.readFileSync(__filename, 'utf8').split('*/')[0]);
+      process.exit(0);
+    } else throw new Error(`unknown option ${a} (try --help)`);
+  }
+  return o;
+}
+
+const OPT = parseArgs(process.argv.slice(2));
+const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const POOL_SIZE = process.env.DATABASE_POOL_SIZE || '10';
+const RUN_ID = crypto.randomBytes(4).toString('hex');
+const SCHEMA = `bench_${RUN_ID}`;
+const APP_PREFIX = `bench_${RUN_ID}_app:`;
+const BASE_PREFIX = `bench_${RUN_ID}_base:`;
+const ADMIN_KEY = crypto.randomBytes(24).toString('hex');
+
+const PRODUCTS = 200;
+const STOCK = 1_000_000;
+const SID_POOL = 10_000;
+const VIEW_CARTS = 8; // carts of each size the view scenarios rotate over
+const SCARCE_PRODUCTS = 5; // checkout: a few products with little stock, so that checkouts race for it
+const SCARCE_STOCK = 25;
+const SCARCE_SHARE = 0.1; // share of checkout carts holding one unit of a scarce product
+const CHECKOUT_WARMUP_CARTS = 300;
+const OTHER_LOAD_WARN = 0.15; // cores used by other processes during a round before the run is flagged as disturbed
+
+const TARGETS = {
+  addRps: 0.6, // app/baseline req/s >=
+  addP99: 2, // app/baseline p99 <=
+  viewCost: 2.5, // 1-line req/s / 100-line req/s <=
+  ordersPerSec: 300, // >=
+  rssMb: 250, // <=
+};
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+function mulberry32(seed) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rng = mulberry32(20240606);
+const pick = (arr, r = rng) => arr[Math.floor(r() * arr.length)];
+function sample(arr, k, r = rng) {
+  const a = arr.slice();
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(r() * (a.length - i));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a.slice(0, k);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function mapLimit(items, limit, fn) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+async function api(base, method, urlPath, body, headers = {}) {
+  const init = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(base + urlPath, init);
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text };
+}
+
+async function expectStatus(promise, status, what) {
+  const r = await promise;
+  if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${r.text.slice(0, 300)}`);
+  return r.json;
+}
+
+const fmt = (n, d = 0) => (n === null || n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+const children = new Set();
+
+function startChild(name, args, env) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const state = { name, child, lines: [], lineCount: 0, exited: false, code: null, signal: null };
+  state.exit = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      state.exited = true;
+      state.code = code;
+      state.signal = signal;
+      children.delete(state);
+      resolve();
+    });
+  });
+  const onData = (buf) => {
+    for (const line of buf.toString().split('\n')) {
+      if (!line.trim()) continue;
+      state.lineCount++;
+      state.lines.push(line);
+      if (state.lines.length > 200) state.lines.shift();
+      if (state.lineCount <= 20) console.log(`  [${name}] ${line}`);
+      else if (state.lineCount === 21) console.log(`  [${name}] (further output kept quiet; the last lines are shown on failure)`);
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  children.add(state);
+  return state;
+}
+
+/** SIGTERM (the app drains and exits), SIGKILL after 12 s. Signals once: the app treats a second SIGTERM as fatal. */
+function stopChild(state) {
+  if (!state || state.exited) return Promise.resolve();
+  if (!state.stopping) {
+    state.stopping = (async () => {
+      state.child.kill('SIGTERM');
+      const timer = setTimeout(() => {
+        if (!state.exited) state.child.kill('SIGKILL');
+      }, 12_000);
+      await state.exit;
+      clearTimeout(timer);
+      if (state.code !== 0) log(`${state.name} stopped with ${state.signal ? `signal ${state.signal}` : `exit code ${state.code}`}`);
+    })();
+  }
+  return state.stopping;
+}
+
+async function waitReady(state, url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (state.exited) break;
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return;
+      last = `${res.status} ${(await res.text()).slice(0, 200)}`;
+    } catch (err) {
+      last = err.cause?.code || err.message;
+    }
+    await sleep(200);
+  }
+  const why = state.exited ? `exited (code ${state.code}, signal ${state.signal})` : `not ready after ${timeoutMs / 1000} s (last: ${last})`;
+  throw new Error(`${state.name} ${why}. Its last output:\n${state.lines.slice(-40).map((l) => `    ${l}`).join('\n') || '    (none)'}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// RSS of the app, sampled every 200 ms
+
+class RssSampler {
+  constructor(pid) {
+    this.pid = pid;
+    this.peakKb = 0; // whole run
+    this.loadPeakKb = 0; // while an autocannon run drives the app
+    this.underLoad = false;
+    this.roundPeakKb = 0; // during the current autocannon run
+    this.timer = setInterval(() => this.sample(), 200);
+    this.timer.unref();
+    this.sample();
+  }
+  readKb() {
+    try {
+      const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+      if (m) return Number(m[1]);
+    } catch {
+      /* no procfs: fall back to ps */
+    }
+    try {
+      return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(this.pid)]).toString().trim()) || 0;
+    } catch {
+      return 0;
+    }
+  }
+  sample() {
+    const kb = this.readKb();
+    if (kb > this.peakKb) this.peakKb = kb;
+    if (this.underLoad && kb > this.loadPeakKb) this.loadPeakKb = kb;
+    if (this.underLoad && kb > this.roundPeakKb) this.roundPeakKb = kb;
+  }
+  stop() {
+    clearInterval(this.timer);
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, or null without procfs. */
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+function cpuSeconds(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime, stime (fields 14 and 15)
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU used on the machine by processes that are not part of the bench (not this script, the app,
+ * the baseline, Postgres or Redis): a check that the figures were not disturbed. Null without procfs.
+ */
+function cpuSnapshot(pids) {
+  try {
+    // user nice system idle iowait irq softirq steal guest guest_nice; guest time is already in user/nice
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const busy = f[0] + f[1] + f[2] + f[5] + f[6];
+    const ours = new Map(); // pid -> CPU ticks
+    for (const d of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      let stat;
+      try {
+        stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (pids.includes(Number(d)) || comm === 'postgres' || comm.startsWith('redis-server')) {
+        const x = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ours.set(d, Number(x[11]) + Number(x[12]));
+      }
+    }
+    return { at: Date.now(), busy, ours };
+  } catch {
+    return null;
+  }
+}
+const benchPids = () => [process.pid, app?.child.pid, baseline?.child.pid].filter(Boolean);
+/**
+ * Cores kept busy by other processes between two snapshots. Per process: the growth of a process
+ * seen twice, all of a new one; one that ended in between (a pool closing an idle connection) counts 0.
+ */
+function otherCores(a, b) {
+  if (!a || !b || b.at <= a.at) return null;
+  let ours = 0;
+  for (const [pid, t] of b.ours) ours += t - (a.ours.get(pid) ?? 0);
+  return Math.max(0, (b.busy - a.busy - ours) / CLK_TCK / ((b.at - a.at) / 1000));
+}
+
+// ---------------------------------------------------------------------------------------------
+// autocannon
+
+const running = new Set();
+
+/**
+ * Runs autocannon; resolves {result, seconds}. autocannon notices the end of a run only on its 1 s
+ * tick, so its own `duration` overstates a run that ends by `amount`; `seconds` runs from the start
+ * to the last response.
+ */
+function cannon(opts) {
+  return new Promise((resolve, reject) => {
+    const start = Date.now();
+    let last = start;
+    const inst = autocannon({ connections: OPT.connections, pipelining: 1, timeout: 10, ...opts }, (err, result) => {
+      running.delete(inst);
+      if (err) reject(err);
+      else resolve({ result, seconds: (last - start) / 1000 });
+    });
+    inst.on('response', () => {
+      last = Date.now();
+    });
+    running.add(inst);
+  });
+}
+
+function summarise({ result, seconds }) {
+  const codes = {};
+  for (const [code, { count }] of Object.entries(result.statusCodeStats || {})) codes[code] = Number(count);
+  const total = result.requests.total;
+  const duration = Math.round(seconds * 100) / 100;
+  return {
+    duration,
+    total,
+    rps: seconds > 0 ? total / seconds : 0,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    codes,
+  };
+}
+
+/**
+ * One scenario over one or more targets: a warm-up for each, then the measured rounds, alternating
+ * targets within each round so that drift (autovacuum, Redis growth, page cache) hits all alike.
+ * target: {label, url, requests(tag) -> autocannon requests, app: bool, amount?(round), after?(result, summary)}
+ */
+async function runScenario(name, targets) {
+  const rounds = Object.fromEntries(targets.map((t) => [t.label, []]));
+  for (const t of targets) {
+    log(`${name} / ${t.label}: warm-up ${t.warmupAmount ? `${t.warmupAmount} requests` : `${OPT.warmup} s`}`);
+    await drive(t, 'w', true);
+  }
+  for (let r = 1; r <= OPT.rounds; r++) {
+    for (const t of targets) {
+      const s = await drive(t, `r${r}`, false);
+      rounds[t.label].push(s);
+      log(
+        `${name} / ${t.label} round ${r}: ${fmt(s.rps)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms` +
+          (s.cpuMsPerReq !== undefined ? `, ${s.cpuMsPerReq.toFixed(2)} CPU ms/req (${s.cpuCores.toFixed(2)} cores)` : '') +
+          (s.otherCores > OTHER_LOAD_WARN ? `, WARNING: other processes used ${s.otherCores.toFixed(2)} cores` : '') +
+          (s.ordersPerSec !== undefined ? `, ${fmt(s.ordersPerSec)} orders/s` : '') +
+          `, codes ${JSON.stringify(s.codes)}${s.errors ? `, ${s.errors} errors` : ''}`,
+      );
+    }
+  }
+  const out = {};
+  for (const t of targets) {
+    const list = rounds[t.label];
+    const key = t.bestBy || 'rps';
+    const best = list.reduce((a, b) => (b[key] > a[key] ? b : a));
+    out[t.label] = { best, rounds: list };
+  }
+  return out;
+}
+
+async function drive(t, tag, warmup) {
+  const state = t.prepare ? t.prepare(tag, warmup) : undefined;
+  const opts = { url: t.url, requests: t.requests(tag, state) };
+  if (warmup && t.warmupAmount) opts.amount = t.warmupAmount;
+  else if (!warmup && t.amount) opts.amount = t.amount;
+  else opts.duration = warmup ? OPT.warmup : OPT.duration;
+  if (t.app && sampler) {
+    sampler.underLoad = true;
+    sampler.roundPeakKb = 0;
+  }
+  try {
+    const pid = t.pid();
+    const cpu0 = cpuSeconds(pid);
+    const snap0 = cpuSnapshot(benchPids());
+    const run = await cannon(opts);
+    const cpu1 = cpuSeconds(pid);
+    const snap1 = cpuSnapshot(benchPids());
+    const s = summarise(run);
+    s.otherCores = otherCores(snap0, snap1);
+    if (t.app && sampler) s.rssMb = sampler.roundPeakKb / 1024;
+    if (cpu0 !== null && cpu1 !== null && s.total > 0) {
+      s.cpuMsPerReq = ((cpu1 - cpu0) * 1000) / s.total; // the server process's CPU per request
+      s.cpuCores = s.duration > 0 ? (cpu1 - cpu0) / s.duration : null; // cores it kept busy
+    }
+    if (t.after) Object.assign(s, t.after(s, state, warmup));
+    return s;
+  } finally {
+    if (sampler) sampler.underLoad = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+let app;
+let baseline;
+let sampler;
+let pg;
+let redis;
+let cleaned = false;
+
+async function cleanup() {
+  if (cleaned) return;
+  cleaned = true;
+  for (const inst of running) inst.stop();
+  if (sampler) sampler.stop();
+  await Promise.all([stopChild(app), stopChild(baseline), ...[...children].map(stopChild)]);
+  if (OPT.cpuProf && app) {
+    const dir = path.join(__dirname, 'profiles');
+    const mine = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.includes(`.${app.child.pid}.`)) : [];
+    log(mine.length ? `app profile: ${path.join(dir, mine[0])} (node bench/profile-summary.js <file>)` : 'no app profile was written');
+  }
+  if (OPT.keep) {
+    log(`--keep: left schema ${SCHEMA} and Redis keys ${APP_PREFIX}* ${BASE_PREFIX}*`);
+  } else {
+    try {
+      if (pg) await pg.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
+    } catch (err) {
+      console.error(`could not drop schema ${SCHEMA}: ${err.message}`);
+    }
+    try {
+      if (redis) {
+        let removed = 0;
+        for (const prefix of [APP_PREFIX, BASE_PREFIX]) removed += await deleteKeys(prefix);
+        log(`cleaned up: schema ${SCHEMA} dropped, ${removed} Redis keys deleted`);
+      }
+    } catch (err) {
+      console.error(`could not delete Redis keys: ${err.message}`);
+    }
+  }
+  await Promise.allSettled([pg?.end(), redis?.quit()]);
+}
+
+async function deleteKeys(prefix) {
+  let cursor = '0';
+  let n = 0;
+  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) n += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return n;
+}
+
+let interrupted = false;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${sig}: stopping and cleaning up...`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+async function main() {
+  const t0 = Date.now();
+  const machine = {
+    date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+    node: process.version,
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model?.trim() || 'unknown',
+    os: `${os.type()} ${os.release()}`,
+    memGb: os.totalmem() / 2 ** 30,
+    loadBefore: os.loadavg()[0],
+  };
+  log(`run ${RUN_ID}: ${machine.cores} cores (${machine.cpu}), node ${machine.node}, load average ${machine.loadBefore.toFixed(2)}`);
+
+  pg = new PgClient({ connectionString: DATABASE_URL });
+  await pg.connect().catch((err) => {
+    throw new Error(`cannot reach Postgres at ${DATABASE_URL}: ${err.message}`);
+  });
+  redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  await redis.connect().catch((err) => {
+    throw new Error(`cannot reach Redis at ${REDIS_URL}: ${err.message}`);
+  });
+  machine.postgres = (await pg.query('SHOW server_version')).rows[0].server_version;
+  machine.redis = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] || '?';
+
+  if (OPT.build) {
+    log('npm run build');
+    const tb = Date.now();
+    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error(`npm run build failed (exit ${b.status})`);
+    machine.buildSeconds = (Date.now() - tb) / 1000;
+  }
+  if (!fs.existsSync(path.join(ROOT, 'dist/main.js'))) throw new Error('dist/main.js is missing: run without --no-build');
+
+  // --- start the app and the baseline
+  const [appPort, basePort] = [await freePort(), await freePort()];
+  const APP = `http://127.0.0.1:${appPort}`;
+  const BASE = `http://127.0.0.1:${basePort}`;
+  const shared = { DATABASE_URL, DATABASE_SCHEMA: SCHEMA, DATABASE_POOL_SIZE: POOL_SIZE, REDIS_URL, NODE_ENV: 'production' };
+  log(`starting the app on ${APP} (schema ${SCHEMA}, Redis prefix ${APP_PREFIX})`);
+  const profDir = path.join(__dirname, 'profiles');
+  const nodeFlags = startFlags();
+  machine.appCommand = `node ${[...nodeFlags, 'dist/main.js'].join(' ')}`;
+  log(`the app runs as \`npm start\` runs it: ${machine.appCommand}`);
+  const appArgs = [...nodeFlags, ...(OPT.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'dist/main.js'];
+  if (OPT.cpuProf) log(`the app runs under --cpu-prof; its profile goes to ${profDir} when it stops`);
+  app = startChild('app', appArgs, { ...shared, PORT: String(appPort), REDIS_KEY_PREFIX: APP_PREFIX, ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'warn', RUN_MIGRATIONS: 'true' });
+  await waitReady(app, `${APP}/health/ready`, 60_000);
+  sampler = new RssSampler(app.child.pid);
+  log(`app ready (pid ${app.child.pid}, RSS ${fmt(sampler.peakKb / 1024, 1)} MB)`);
+  log(`starting the baseline on ${BASE} (Redis prefix ${BASE_PREFIX})`);
+  baseline = startChild('baseline', [path.join(__dirname, 'baseline.js')], { ...shared, PORT: String(basePort), REDIS_KEY_PREFIX: BASE_PREFIX });
+  await waitReady(baseline, `${BASE}/health`, 30_000);
+
+  // --- catalogue
+  const admin = { 'x-api-key': ADMIN_KEY };
+  const products = [];
+  await mapLimit(
+    Array.from({ length: PRODUCTS }, (_, i) => i),
+    8,
+    async (i) => {
+      const price = Math.round(99 + rng() * 49_900) / 100; // 0.99 .. 499.99, with cents
+      const p = await expectStatus(api(APP, 'POST', '/api/products', { name: `Bench product ${i + 1}`, price, quantity: STOCK }, admin), 201, 'create product');
+      products.push(p.id);
+    },
+  );
+  products.sort((a, b) => a - b);
+  log(`catalogue: ${products.length} products, stock ${fmt(STOCK)} each`);
+
+  // sanity: the baseline answers the same cart lines and totals as the app for the same changes
+  {
+    const essentials = (v) =>
+      JSON.stringify({
+        items: v.items.map((i) => [i.pid, i.name, i.price, i.incart, i.instock, i.status, i.lineTotal]),
+        subtotal: v.subtotal,
+        total: v.total,
+        itemCount: v.itemCount,
+      });
+    let a;
+    let b;
+    for (const pid of [products[3], products[0], products[3]]) {
+      a = await expectStatus(api(APP, 'POST', '/api/updatecart', { sid: 'sanity', pid }), 200, 'app updatecart');
+      b = await expectStatus(api(BASE, 'POST', '/api/updatecart', { sid: 'sanity', pid }), 200, 'baseline updatecart');
+    }
+    if (essentials(a) !== essentials(b)) throw new Error(`baseline and app disagree:\n  app      ${JSON.stringify(a)}\n  baseline ${JSON.stringify(b)}`);
+  }
+
+  const results = { machine, scenarios: {} };
+
+  // --- 1. add-to-cart, app and baseline
+  const addTarget = (label, url, isApp) => ({
+    label,
+    url,
+    app: isApp,
+    pid: () => (isApp ? app : baseline).child.pid,
+    requests: (tag) => [
+      {
+        method: 'POST',
+        path: '/api/updatecart',
+        headers: { 'content-type': 'application/json' },
+        // a fresh sid namespace per round: every round starts from empty carts, on both targets
+        setupRequest: (req) => {
+          req.body = `{"sid":"add-${tag}-${Math.floor(Math.random() * SID_POOL)}","pid":${products[Math.floor(Math.random() * products.length)]}}`;
+          return req;
+        },
+      },
+    ],
+  });
+  const wanted = (x) => !OPT.only || OPT.only.has(x);
+  if (wanted('add')) results.scenarios.add = await runScenario('add-to-cart', [addTarget('app', APP, true), addTarget('baseline', BASE, false)]);
+
+  // --- 2. cart views: 1 line and 100 lines
+  if (wanted('view')) results.scenarios.view = await runViews(APP, products);
+
+  // --- 3. checkout, when the route exists
+  if (wanted('checkout')) {
+    const probe = await api(APP, 'POST', `/api/carts/bench-probe-${RUN_ID}/checkout`);
+    if (probe.status === 404 && probe.json?.code === 'route_not_found') {
+      log('checkout: POST /api/carts/:sid/checkout is not there yet (404 route_not_found); skipped');
+      results.scenarios.checkout = null;
+    } else {
+      results.scenarios.checkout = await runCheckout(APP, products, admin, probe);
+    }
+  }
+
+  results.rss = { loadPeakMb: sampler.loadPeakKb / 1024, peakMb: sampler.peakKb / 1024 };
+  results.appOutputLines = app.lineCount;
+  results.elapsed = (Date.now() - t0) / 1000;
+  machine.loadAfter = os.loadavg()[0];
+  return results;
+}
+
+/** The node flags of package.json's `start` script (`node <flags> dist/main.js`), so the app runs as deployed. */
+function startFlags() {
+  const start = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts?.start || '';
+  const m = /\bnode\s+((?:--?[\w-]+(?:=\S+)?\s+)*)dist\/main\.js/.exec(start);
+  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+}
+
+async function runViews(APP, products) {
+  const viewCarts = { 1: [], 100: [] };
+  for (const size of [1, 100]) {
+    for (let c = 0; c < VIEW_CARTS; c++) {
+      const sid = `view${size}-${c}`;
+      const pids = sample(products, size);
+      await mapLimit(pids, 8, (pid) => expectStatus(api(APP, 'POST', '/api/updatecart', { sid, pid, v: 1 + Math.floor(rng() * 3) }), 200, 'prepare view cart'));
+      viewCarts[size].push(sid);
+    }
+  }
+  const check = await expectStatus(api(APP, 'GET', `/api/viewcart/${viewCarts[100][0]}`), 200, 'view 100-line cart');
+  if (check.items.length !== 100 || check.items.some((i) => i.status !== 'ok')) throw new Error('the 100-line cart is not 100 ok lines');
+  log(`prepared ${VIEW_CARTS} carts of 1 line and ${VIEW_CARTS} of 100 lines`);
+  const viewTarget = (label, size) => ({
+    label,
+    url: APP,
+    app: true,
+    pid: () => app.child.pid,
+    requests: () => {
+      let i = 0;
+      return [
+        {
+          method: 'GET',
+          setupRequest: (req) => {
+            req.path = `/api/viewcart/${viewCarts[size][i++ % VIEW_CARTS]}`;
+            return req;
+          },
+        },
+      ];
+    },
+  });
+  return runScenario('cart view', [viewTarget('1 line', 1), viewTarget('100 lines', 100)]);
+}
+
+async function runCheckout(APP, products, admin, probe) {
+  log(`checkout: the route answers (probe on an empty cart: ${probe.status} ${probe.json?.code ?? ''}); preparing carts`);
+  const scarce = [];
+  for (let i = 0; i < SCARCE_PRODUCTS; i++) {
+    const p = await expectStatus(api(APP, 'POST', '/api/products', { name: `Bench scarce ${i + 1}`, price: 9.99, quantity: SCARCE_STOCK }, admin), 201, 'create scarce product');
+    scarce.push(p.id);
+  }
+  // carts of 1-3 lines (1-2 units each); some also hold one unit of a scarce product
+  const slack = OPT.connections * 2; // autocannon may build a request or two per connection it never sends
+  const groups = { w: CHECKOUT_WARMUP_CARTS + slack };
+  for (let r = 1; r <= OPT.rounds; r++) groups[`r${r}`] = OPT.checkoutCarts + slack;
+  const carts = {};
+  const jobs = [];
+  for (const [tag, n] of Object.entries(groups)) {
+    carts[tag] = [];
+    for (let c = 0; c < n; c++) {
+      const sid = `co-${tag}-${c}`;
+      carts[tag].push(sid);
+      for (const pid of sample(products, 1 + Math.floor(rng() * 3))) jobs.push({ sid, pid, v: 1 + Math.floor(rng() * 2) });
+      if (rng() < SCARCE_SHARE) jobs.push({ sid, pid: pick(scarce), v: 1 });
+    }
+  }
+  const tPrep = Date.now();
+  await mapLimit(jobs, OPT.connections, (j) => expectStatus(api(APP, 'POST', '/api/updatecart', j), 200, 'prepare checkout cart'));
+  const nCarts = Object.values(carts).reduce((a, l) => a + l.length, 0);
+  log(`checkout: ${fmt(nCarts)} carts (${fmt(jobs.length)} lines) prepared in ${((Date.now() - tPrep) / 1000).toFixed(1)} s`);
+
+  const stockSql = `SELECT id, quantity FROM "${SCHEMA}".product`;
+  const before = new Map((await pg.query(stockSql)).rows.map((r) => [r.id, r.quantity]));
+  const ordered = new Map(); // pid -> units in placed orders (from the 201 bodies)
+  let orders = 0;
+  const refusals = {};
+  const bad = [];
+
+  const target = {
+    label: 'app',
+    url: APP,
+    app: true,
+    pid: () => app.child.pid,
+    warmupAmount: CHECKOUT_WARMUP_CARTS,
+    amount: OPT.checkoutCarts,
+    bestBy: 'ordersPerSec',
+    prepare: (tag) => ({ sids: carts[tag], next: 0, orders: 0 }),
+    requests: (tag, st) => [
+      {
+        method: 'POST',
+        setupRequest: (req, ctx) => {
+          // past the prepared carts (should not happen): an unknown sid, refused as an empty cart
+          const sid = st.sids[st.next++] || `co-${tag}-spare-${st.next}`;
+          ctx.sid = sid;
+          req.path = `/api/carts/${sid}/checkout`;
+          return req;
+        },
+        onResponse: (status, body) => {
+          let json;
+          try {
+            json = JSON.parse(body);
+          } catch {
+            json = undefined;
+          }
+          if (status === 201) {
+            st.orders++;
+            orders++;
+            if (!json || !Array.isArray(json.items)) bad.push(`201 without items: ${String(body).slice(0, 200)}`);
+            else for (const it of json.items) ordered.set(it.pid, (ordered.get(it.pid) || 0) + it.quantity);
+          } else {
+            const k = `${status} ${json?.code ?? ''}`.trim();
+            refusals[k] = (refusals[k] || 0) + 1;
+          }
+        },
+      },
+    ],
+    after: (s, st) => ({ orders: st.orders, ordersPerSec: s.duration > 0 ? st.orders / s.duration : 0 }),
+  };
+  const res = await runScenario('checkout', [target]);
+
+  // --- verify against Postgres
+  const after = new Map((await pg.query(stockSql)).rows.map((r) => [r.id, r.quantity]));
+  let taken = 0;
+  let negative = 0;
+  let oversold = 0;
+  for (const [id, q0] of before) {
+    const q1 = after.get(id) ?? 0;
+    taken += q0 - q1;
+    if (q1 < 0) negative++;
+    const units = ordered.get(id) || 0;
+    if (units > q0) oversold += units - q0;
+    if (q0 - q1 !== units) bad.push(`product ${id}: stock went ${q0} -> ${q1} but the placed orders hold ${units} units`);
+  }
+  const unitsOrdered = [...ordered.values()].reduce((a, b) => a + b, 0);
+  const scarceSold = scarce.reduce((a, id) => a + (ordered.get(id) || 0), 0);
+  // if the orders live in a table with a quantity column (order lines), count from there too
+  let dbUnits = null;
+  try {
+    const t = await pg.query(
+      `SELECT table_name FROM information_schema.columns WHERE table_schema = $1 AND column_name = 'quantity'
+       AND table_name <> 'product' AND table_name ~ 'order' ORDER BY table_name LIMIT 1`,
+      [SCHEMA],
+    );
+    if (t.rows[0]) {
+      dbUnits = { table: t.rows[0].table_name, units: Number((await pg.query(`SELECT coalesce(sum(quantity), 0) AS n FROM "${SCHEMA}"."${t.rows[0].table_name}"`)).rows[0].n) };
+      if (dbUnits.units !== unitsOrdered) bad.push(`table ${dbUnits.table} holds ${dbUnits.units} units; the 201 answers ${unitsOrdered}`);
+    }
+  } catch (err) {
+    bad.push(`could not read the order lines: ${err.message}`);
+  }
+  const verify = { orders, unitsOrdered, taken, negative, oversold, scarceSold, scarceStock: SCARCE_PRODUCTS * SCARCE_STOCK, refusals, dbUnits, problems: bad };
+  log(
+    `checkout check: ${fmt(orders)} orders, ${fmt(unitsOrdered)} units ordered, ${fmt(taken)} units of stock taken, ` +
+      `${negative} products below 0, ${oversold} units oversold, scarce ${scarceSold}/${verify.scarceStock} sold; refusals ${JSON.stringify(refusals)}` +
+      (dbUnits ? `; ${dbUnits.table}: ${dbUnits.units} units` : ''),
+  );
+  for (const p of bad.slice(0, 10)) log(`  PROBLEM: ${p}`);
+  return { ...res.app, verify };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function report(r) {
+  const { add, view, checkout: co } = r.scenarios; // undefined: not run (--only); checkout null: no route
+  const pf = (ok) => (ok ? 'PASS' : 'FAIL');
+  const errs = (s) => {
+    const parts = Object.entries(s.codes)
+      .filter(([c]) => !c.startsWith('2'))
+      .map(([c, n]) => `${fmt(n)}×${c}`);
+    if (s.errors) parts.push(`${s.errors} errors`);
+    if (s.timeouts) parts.push(`${s.timeouts} timeouts`);
+    return parts.join(', ') || '0';
+  };
+  const rows = [];
+  const T = ['| target | measured | result |', '|---|---|---|'];
+  const ratios = {};
+  const notRun = (what) => T.push(`| ${what} | not run (--only) | - |`);
+  if (add) {
+    const [a, b] = [add.app.best, add.baseline.best];
+    rows.push(['add-to-cart', 'app', add.app], ['add-to-cart', 'baseline', add.baseline]);
+    ratios.addRps = a.rps / b.rps;
+    ratios.addP99 = a.p99 / Math.max(b.p99, 1);
+    T.push(`| add-to-cart req/s >= ${TARGETS.addRps}× baseline | ${ratios.addRps.toFixed(2)}× (${fmt(a.rps)} / ${fmt(b.rps)}) | ${pf(ratios.addRps >= TARGETS.addRps)} |`);
+    T.push(`| add-to-cart p99 <= ${TARGETS.addP99}× baseline | ${ratios.addP99.toFixed(2)}× (${a.p99} ms / ${b.p99} ms) | ${pf(ratios.addP99 <= TARGETS.addP99)} |`);
+  } else notRun('add-to-cart vs baseline');
+  if (view) {
+    const [v1, v100] = [view['1 line'].best, view['100 lines'].best];
+    rows.push(['cart view, 1 line', 'app', view['1 line']], ['cart view, 100 lines', 'app', view['100 lines']]);
+    ratios.viewCost = v1.rps / v100.rps;
+    T.push(`| 100-line view costs <= ${TARGETS.viewCost}× a 1-line view | ${ratios.viewCost.toFixed(2)}× (${fmt(v1.rps)} / ${fmt(v100.rps)} req/s) | ${pf(ratios.viewCost <= TARGETS.viewCost)} |`);
+  } else notRun('cart view cost');
+  if (co) {
+    rows.push(['checkout (1-3 lines)', 'app', co]);
+    const v = co.verify;
+    const okStock = v.negative === 0 && v.oversold === 0 && v.taken === v.unitsOrdered && v.problems.length === 0;
+    T.push(`| checkout >= ${TARGETS.ordersPerSec} orders/s | ${fmt(co.best.ordersPerSec)} orders/s | ${pf(co.best.ordersPerSec >= TARGETS.ordersPerSec)} |`);
+    T.push(`| checkout: zero oversold, stock taken = units ordered | ${v.oversold} oversold, ${v.negative} below 0, ${fmt(v.taken)} taken / ${fmt(v.unitsOrdered)} ordered${v.problems.length ? `, ${v.problems.length} problems` : ''} | ${pf(okStock)} |`);
+  } else if (co === null) {
+    T.push(`| checkout >= ${TARGETS.ordersPerSec} orders/s, zero oversold | not measured: \`POST /api/carts/:sid/checkout\` does not exist yet | SKIPPED |`);
+  } else notRun('checkout');
+  T.push(`| app peak RSS under load <= ${TARGETS.rssMb} MB | ${r.rss.loadPeakMb.toFixed(1)} MB | ${pf(r.rss.loadPeakMb <= TARGETS.rssMb)} |`);
+
+  const rate = (x) => `${fmt(x.rps)}${x.ordersPerSec !== undefined ? ` (${fmt(x.ordersPerSec)} orders/s)` : ''}`;
+  const cpu = (x) => (x.cpuMsPerReq === undefined ? 'n/a' : `${x.cpuMsPerReq.toFixed(2)} (${x.cpuCores.toFixed(2)})`);
+  const L = ['| scenario | server | req/s | p50 ms | p99 ms | server CPU ms/req (cores busy) | non-2xx / errors |', '|---|---|---:|---:|---:|---:|---|'];
+  for (const [s, t, { best: x }] of rows) L.push(`| ${s} | ${t} | ${rate(x)} | ${x.p50} | ${x.p99} | ${cpu(x)} | ${errs(x)} |`);
+  const R = ['| scenario | server | round | s | requests | req/s | p50 ms | p99 ms | CPU ms/req | app RSS MB | other load (cores) | status codes |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|'];
+  for (const [s, t, { rounds }] of rows) {
+    rounds.forEach((x, i) => {
+      const codes = Object.entries(x.codes).map(([c, n]) => `${c}: ${fmt(n)}`).join(', ');
+      R.push(`| ${s} | ${t} | ${i + 1} | ${x.duration} | ${fmt(x.total)} | ${rate(x)} | ${x.p50} | ${x.p99} | ${x.cpuMsPerReq === undefined ? 'n/a' : x.cpuMsPerReq.toFixed(2)} | ${x.rssMb === undefined ? '' : x.rssMb.toFixed(0)} | ${x.otherCores == null ? 'n/a' : x.otherCores.toFixed(2)} | ${codes}${x.errors ? `, ${x.errors} errors` : ''} |`);
+    });
+  }
+  const others = rows.flatMap(([, , { rounds }]) => rounds.map((x) => x.otherCores)).filter((x) => x != null);
+  const disturbed = others.length && Math.max(...others) > OTHER_LOAD_WARN ? Math.max(...others) : null;
+  return { table: L.join('\n'), targets: T.join('\n'), roundsTable: R.join('\n'), ratios, disturbed };
+}
+
+function markdown(r, rep) {
+  const m = r.machine;
+  const co = r.scenarios.checkout;
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Produced by \`npm run bench\` (bench/run.js) on ${m.date}. Absolute numbers depend on the machine; the targets are ratios`,
+    'from the same run, except checkout orders/s (stated for a 2-core machine) and RSS.',
+    '',
+    `- Machine: **${m.cores} cores** (${m.cpu}), ${m.memGb.toFixed(1)} GB RAM, ${m.os}; 1-min load average ${m.loadBefore.toFixed(2)} at the start, ${m.loadAfter.toFixed(2)} at the end (including the bench's own load)`,
+    `- Node ${m.node}; PostgreSQL ${m.postgres}; Redis ${m.redis}; everything (app, baseline, Postgres, Redis, autocannon) on this one machine`,
+    `- autocannon: ${OPT.connections} connections, no pipelining; per scenario a ${OPT.warmup} s warm-up per server, then ${OPT.rounds} measured rounds of ${OPT.duration} s, the servers alternating within each round; the best round is reported (all rounds below)`,
+    `- App: \`${m.appCommand}\` (the node flags of \`npm start\`), built from this checkout`,
+    `- Catalogue: ${PRODUCTS} products, stock ${fmt(STOCK)} each, prices with cents; app and baseline with a pg pool of ${POOL_SIZE}, LOG_LEVEL=warn, NODE_ENV=production`,
+    `- add-to-cart: \`POST /api/updatecart {sid, pid}\`, sid drawn from ${fmt(SID_POOL)} (a fresh set per round, so carts start empty), pid random`,
+    `- cart view: \`GET /api/viewcart/:sid\` over ${VIEW_CARTS} carts of 1 line and ${VIEW_CARTS} carts of 100 lines (all lines ok)`,
+    co
+      ? `- checkout: \`POST /api/carts/:sid/checkout\` on carts of 1-3 lines prepared in advance (${CHECKOUT_WARMUP_CARTS} warm-up carts, then ${fmt(OPT.checkoutCarts)} per round); ${SCARCE_SHARE * 100}% of the carts also hold one unit of one of ${SCARCE_PRODUCTS} scarce products (stock ${SCARCE_STOCK} each), so checkouts race for stock and some are refused (409). orders/s counts 201s.`
+      : co === null
+        ? '- checkout: skipped, `POST /api/carts/:sid/checkout` answers 404 `route_not_found`'
+        : '- checkout: not run (--only)',
+    '- Baseline (bench/baseline.js): bare `node:http` + ioredis + pg doing the same essential work as add-to-cart: parse the JSON body, one SQL read of the stock, one Lua script (check against the stock, HINCRBY, EXPIRE, return the hash), one SQL read of the cart\'s products (`WHERE id = ANY($1)`), the same cart view JSON.',
+    '',
+    '## Results',
+    '',
+    ...(rep.disturbed
+      ? [`**Disturbed run**: other processes kept up to ${rep.disturbed.toFixed(2)} cores busy during a measured round (see "other load" below); the figures are lower and noisier than this machine can do.`, '']
+      : ['Other processes on the machine stayed below ' + OTHER_LOAD_WARN + ' cores during every measured round.', '']),
+    rep.table,
+    '',
+    '*server CPU ms/req*: CPU time (user + system) the server process used during the round, per request; *cores busy*: that CPU time over the round\'s length. Postgres, Redis and autocannon run on the same cores. *other load* (all rounds): cores used by processes other than the bench, the servers, Postgres and Redis.',
+    '',
+    `Peak RSS of the app: **${r.rss.loadPeakMb.toFixed(1)} MB** under load (${r.rss.peakMb.toFixed(1)} MB over the whole run), sampled every 200 ms.`,
+    '',
+    '## Targets (issue 6)',
+    '',
+    rep.targets,
+    '',
+  ];
+  if (co) {
+    const v = co.verify;
+    lines.push('## Checkout check (Postgres, after all rounds)', '');
+    lines.push(`- ${fmt(v.orders)} orders placed (201), ${fmt(v.unitsOrdered)} units; stock taken: ${fmt(v.taken)} units; products below 0: ${v.negative}; oversold units: ${v.oversold}`);
+    lines.push(`- scarce products: ${v.scarceSold} of ${v.scarceStock} units sold; refusals: ${Object.entries(v.refusals).map(([k, n]) => `${fmt(n)}× ${k}`).join(', ') || 'none'}`);
+    if (v.dbUnits) lines.push(`- table \`${v.dbUnits.table}\` holds ${fmt(v.dbUnits.units)} units`);
+    for (const p of v.problems) lines.push(`- PROBLEM: ${p}`);
+    lines.push('');
+  }
+  lines.push('## All rounds', '', rep.roundsTable, '', `The run took ${Math.round(r.elapsed)} s${m.buildSeconds ? `, of which ${Math.round(m.buildSeconds)} s building` : ''}.`, '');
+  return lines.join('\n');
+}
+
+main()
+  .then(async (r) => {
+    const rep = report(r);
+    console.log(`\n${rep.table}\n\nPeak RSS under load: ${r.rss.loadPeakMb.toFixed(1)} MB\n\n${rep.targets}\n`);
+    if (rep.disturbed) console.log(`WARNING: other processes kept up to ${rep.disturbed.toFixed(2)} cores busy during a measured round; rerun on a quiet machine.\n`);
+    if (OPT.out) {
+      fs.writeFileSync(OPT.out, markdown(r, rep));
+      log(`wrote ${path.relative(process.cwd(), OPT.out) || OPT.out}`);
+    }
+    await cleanup();
+    process.exit(0);
+  })
+  .catch(async (err) => {
+    console.error(`\nbench failed: ${err && err.stack ? err.stack : err}`);
+    await cleanup().catch((e) => console.error(`cleanup failed: ${e.message}`));
+    process.exit(1);
+  });
