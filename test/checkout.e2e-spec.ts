@@ -139,16 +139,25 @@ describe('Checkout (e2e, Postgres + Redis)', () => {
       expect(await stockOf(p.id)).toBe(9);
     });
 
-    it('concurrent requests with one key place one order', async () => {
-      const p = await createProduct(t, { quantity: 10 });
+    it('concurrent requests with one key all answer the one order, even when it took the last units', async () => {
+      const p = await createProduct(t, { quantity: 2 });
       const sid = newSid();
       await add(sid, p.id, 2);
       const key = `key-${newSid()}`;
       const results = await Promise.all(Array.from({ length: 5 }, () => checkout(sid, key)));
-      const ids = new Set(results.filter((r) => r.status === 201 || r.status === 200).map((r) => r.body.id));
+      expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+      expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+      expect(await stockOf(p.id)).toBe(0);
+    });
+
+    it('two checkouts of one cart at once (double click, two devices) place one order', async () => {
+      const p = await createProduct(t, { quantity: 10 });
+      const sid = newSid();
+      await add(sid, p.id, 3);
+      const results = await Promise.all([checkout(sid), checkout(sid, `a-${sid}`), checkout(sid, `b-${sid}`)]);
       expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-      expect(ids.size).toBe(1);
-      expect(await stockOf(p.id)).toBe(8);
+      expect(results.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(['cart_empty', 'cart_empty']);
+      expect(await stockOf(p.id)).toBe(7);
     });
 
     it('when clearing the cart fails after the commit, the order stands and a retry returns it', async () => {

@@ -6,10 +6,14 @@ import { lineStatus } from '../cart/cart-view';
 import { priceCart } from '../coupons/pricing';
 import { ProductStockCache } from '../products/product-stock.cache';
 import { OrderDto } from './dto/order.dto';
-import { CartEmpty, CartNotPurchasable, CheckoutCouponRefused, IdempotencyKeyReused, UnpurchasableLine } from './orders.errors';
+import { CartEmpty, CartNotPurchasable, CheckoutCouponRefused, CheckoutInProgress, IdempotencyKeyReused, UnpurchasableLine } from './orders.errors';
 import { IdempotencyKeyTaken, NewOrder, OrdersRepository } from './orders.repository';
 import { toOrderDto } from './orders.service';
 import type { Order } from './order.entity';
+
+/** How long one checkout may hold its cart's lock (it releases it when done), and how long another waits. */
+const LOCK_TTL_MS = 15_000;
+const LOCK_WAIT_MS = 10_000;
 
 /** sha256 of the cart's lines (sorted) and coupon: what a checkout bought, to tell a replay from a reused key. */
 export function cartFingerprint(cart: StoredCart): string {
@@ -39,8 +43,32 @@ export class CheckoutService {
     private readonly stockCache: ProductStockCache,
   ) {}
 
+  /**
+   * One checkout per cart at a time: a second one (a double click, another device of the same user,
+   * a retry racing the first) waits for the first to finish and then sees the cart it left: cleared,
+   * so `cart_empty`, or, with the same Idempotency-Key, the first one's order.
+   */
   async checkout(sid: string, idempotencyKey?: string): Promise<CheckoutResult> {
     const { cartId, userId } = await this.cartService.resolve(sid);
+    const token = await this.waitForLock(cartId);
+    try {
+      return await this.checkoutLocked(sid, cartId, userId, idempotencyKey);
+    } finally {
+      await this.carts.unlock(cartId, token).catch(() => undefined); // the lock expires by itself anyway
+    }
+  }
+
+  private async waitForLock(cartId: string): Promise<string> {
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      const token = await this.carts.lock(cartId, LOCK_TTL_MS);
+      if (token) return token;
+      if (Date.now() >= deadline) throw new CheckoutInProgress();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private async checkoutLocked(sid: string, cartId: string, userId: number | null, idempotencyKey?: string): Promise<CheckoutResult> {
     const cart = await this.carts.getCart(cartId);
     const fingerprint = cartFingerprint(cart);
     if (idempotencyKey) {

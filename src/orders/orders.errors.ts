@@ -27,6 +27,12 @@ export class CheckoutCouponRefused extends Conflict {
   }
 }
 
+export class CheckoutInProgress extends Conflict {
+  constructor() {
+    super('checkout_in_progress', 'Another checkout of this cart is still running; try again in a moment');
+  }
+}
+
 export class IdempotencyKeyReused extends DomainError {
   constructor() {
     super(HttpStatus.UNPROCESSABLE_ENTITY, 'idempotency_key_reused', 'This Idempotency-Key was used for a different cart');

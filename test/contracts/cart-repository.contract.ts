@@ -131,6 +131,21 @@ export function cartRepositoryContract(name: string, harness: CartRepositoryHarn
       expect(await repo.incrementLine(sid, MAX_CART_LINES + 1, 1, 10)).toMatchObject({ outcome: 'cart_full', quantity: 0 });
     });
 
+    it('lets one holder at a time lock a cart; only the holder unlocks; a lock expires', async () => {
+      const token = await repo.lock(sid, 5000);
+      expect(token).toEqual(expect.any(String));
+      expect(await repo.lock(sid, 5000)).toBeNull();
+      await repo.unlock(sid, 'not-the-token');
+      expect(await repo.lock(sid, 5000)).toBeNull();
+      await repo.unlock(sid, token!);
+      const again = await repo.lock(sid, 50);
+      expect(again).toEqual(expect.any(String));
+      await new Promise((r) => setTimeout(r, 80));
+      expect(await repo.lock(sid, 5000)).toEqual(expect.any(String));
+      const racing = await Promise.all(Array.from({ length: 10 }, () => repo.lock(`${sid}-race`, 5000)));
+      expect(racing.filter((t) => t !== null)).toHaveLength(1);
+    });
+
     it('answers ping', async () => {
       await expect(repo.ping()).resolves.toBeUndefined();
     });
