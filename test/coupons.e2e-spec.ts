@@ -52,6 +52,7 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
       ['multiplier 0', { multiplier: 0 }, 'multiplier'],
       ['multiplier above 1', { multiplier: 1.5 }, 'multiplier'],
       ['multiplier with 5 decimals', { multiplier: 0.12345 }, 'multiplier'],
+      ['multiplier in exponent form', { multiplier: 1e-7 }, 'multiplier'],
       ['negative upto', { upto: -1 }, 'upto'],
       ['flatoff with 3 decimals', { flatoff: 1.234 }, 'flatoff'],
       ['startsAt not a date', { startsAt: 'soon' }, 'startsAt'],
@@ -204,6 +205,7 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
       expect((await apply(sid, usedUp.code).expect(422)).body.details.reason).toBe('used_up');
       expect((await request(t.http).get(`/api/carts/${sid}`).expect(200)).body.coupon).toBeNull();
       expect((await apply(sid, '').expect(400)).body.details[0].field).toBe('code');
+      expect((await apply(sid, 'a\u0000').expect(400)).body.details[0].field).toBe('code');
     });
 
     it.each([

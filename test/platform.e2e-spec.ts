@@ -100,5 +100,6 @@ describe('Platform: errors, docs, health (e2e)', () => {
     const down = await request(t.http).get('/health/ready').expect(503);
     expect(down.body).toMatchObject({ statusCode: 503, code: 'not_ready', details: { cartStore: { status: 'down' }, database: { status: 'up' } } });
     expect(down.body.message).toContain('cartStore');
+    expect(down.body.details).toEqual({ database: { status: 'up' }, cartStore: { status: 'down' } });
   });
 });

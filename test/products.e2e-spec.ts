@@ -56,6 +56,8 @@ describe('Products (e2e, Postgres + Redis)', () => {
       ['price as text', { name: 'a', price: 'ten', quantity: 1 }, 'price'],
       ['fractional stock', { name: 'a', price: 1, quantity: 1.5 }, 'quantity'],
       ['negative stock', { name: 'a', price: 1, quantity: -1 }, 'quantity'],
+      ['a price in exponent form', { name: 'a', price: 1e-7, quantity: 1 }, 'price'],
+      ['a NUL in the name', { name: 'a\u0000b', price: 1, quantity: 1 }, 'name'],
     ])('POST with %s -> 400 naming the field', async (_case, body, field) => {
       const res = await request(t.http).post('/api/crudproducts').set(admin()).send(body).expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, code: 'validation_failed' });

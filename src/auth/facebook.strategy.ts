@@ -69,7 +69,7 @@ export class FacebookStrategy extends PassportStrategy(Strategy, 'facebook') {
     const raw = (profile as Profile & { _json?: { name?: string; email?: string } })._json ?? {};
     return this.users.upsertFromFacebook({
       facebookId: profile.id,
-      name: (profile.displayName || raw.name || 'Facebook user').slice(0, 200),
+      name: (profile.displayName || raw.name || 'Facebook user').replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200),
       email: profile.emails?.[0]?.value ?? raw.email ?? null,
     });
   }

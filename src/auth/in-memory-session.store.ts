@@ -49,8 +49,9 @@ export class InMemorySessionStore extends SessionStore {
     return Promise.resolve();
   }
 
-  userForSession(sid: string): Promise<number | null> {
+  userForSession(sid: string, ttlSeconds: number): Promise<number | null> {
     const id = this.get(`session:${sid}`);
+    if (id !== null) this.put(`session:${sid}`, id, ttlSeconds);
     return Promise.resolve(id === null ? null : Number(id));
   }
 }

@@ -23,8 +23,8 @@ export class RedisSessionStore extends SessionStore {
     await this.redis.del(`session:${sid}`);
   }
 
-  async userForSession(sid: string): Promise<number | null> {
-    const id = await this.redis.get(`session:${sid}`);
+  async userForSession(sid: string, ttlSeconds: number): Promise<number | null> {
+    const id = await this.redis.getex(`session:${sid}`, 'EX', ttlSeconds);
     return id === null ? null : Number(id);
   }
 }

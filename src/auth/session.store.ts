@@ -15,6 +15,6 @@ export abstract class SessionStore {
 
   abstract unlinkSession(sid: string): Promise<void>;
 
-  /** The user a session is linked to, or null. */
-  abstract userForSession(sid: string): Promise<number | null>;
+  /** The user a session is linked to, or null; a link in use is kept for another `ttlSeconds`. */
+  abstract userForSession(sid: string, ttlSeconds: number): Promise<number | null>;
 }

@@ -3,6 +3,7 @@ import { checkCoupon, CouponRefusal } from '../coupons/coupon-rules';
 import { CouponNotApplicable, CouponNotFound } from '../coupons/coupon.errors';
 import { CouponsRepository, CouponWithProducts } from '../coupons/coupons.repository';
 import { SessionStore } from '../auth/session.store';
+import { AppConfig } from '../config/app.config';
 import { ProductStockCache } from '../products/product-stock.cache';
 import { ProductStock } from '../products/products.repository';
 import { ProductNotFound } from '../products/products.service';
@@ -37,10 +38,16 @@ export class CartService {
     private readonly stock: ProductStockCache,
     private readonly coupons: CouponsRepository,
     private readonly sessions: SessionStore,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.linkTtlSeconds = config.cartTtlSeconds;
+  }
+
+  /** A session's link to its user lasts as long as a cart: CART_TTL_SECONDS after its last use. */
+  private readonly linkTtlSeconds: number;
 
   async resolve(sid: string): Promise<ResolvedCart> {
-    const userId = await this.sessions.userForSession(sid);
+    const userId = await this.sessions.userForSession(sid, this.linkTtlSeconds);
     return userId === null ? { cartId: sid, userId } : { cartId: userCartId(userId), userId };
   }
 
@@ -68,7 +75,7 @@ export class CartService {
   async view(sid: string): Promise<CartViewDto> {
     // read the session link and the anonymous cart together (one round trip with auto-pipelining);
     // a linked session then reads its user's cart
-    const [userId, anonymous] = await Promise.all([this.sessions.userForSession(sid), this.carts.getCart(sid)]);
+    const [userId, anonymous] = await Promise.all([this.sessions.userForSession(sid, this.linkTtlSeconds), this.carts.getCart(sid)]);
     return userId === null ? this.viewOf(sid, sid, anonymous) : this.viewOf(sid, userCartId(userId));
   }
 

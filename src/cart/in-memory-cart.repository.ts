@@ -11,7 +11,7 @@ interface MemoryCart {
 /**
  * Carts in this process's memory, with the same semantics as the Redis store (each change is one
  * synchronous step, so it is atomic on the event loop). For the embedded default: single instance
- * only, and carts are lost on restart.
+ * only, carts are lost on restart, and at most `maxCarts` are kept (least recently written go first).
  */
 export class InMemoryCartRepository extends CartRepository implements OnModuleDestroy {
   private readonly carts = new Map<string, MemoryCart>();
@@ -21,6 +21,8 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
   constructor(
     private readonly ttlSeconds: number,
     private readonly now: () => number = Date.now,
+    /** Memory bound: past it, the least recently written cart is forgotten. */
+    private readonly maxCarts = 100_000,
   ) {
     super();
     this.sweeper = setInterval(() => this.sweep(), 60_000).unref();
@@ -40,12 +42,11 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
   }
 
   private touch(sid: string, cart: MemoryCart): void {
-    if (cart.lines.size === 0 && cart.couponCode === null) {
-      this.carts.delete(sid);
-      return;
-    }
+    this.carts.delete(sid); // re-inserted last: the map's order is least recently written first
+    if (cart.lines.size === 0 && cart.couponCode === null) return;
     cart.expiresAt = this.now() + this.ttlSeconds * 1000;
     this.carts.set(sid, cart);
+    if (this.carts.size > this.maxCarts) this.carts.delete(this.carts.keys().next().value!);
   }
 
   private emptyCart(): MemoryCart {

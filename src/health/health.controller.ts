@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { CartRepository } from '../cart/cart.repository';
@@ -8,6 +8,8 @@ import { ErrorBody } from '../common/errors/error-body';
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('Health');
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
@@ -36,14 +38,18 @@ export class HealthController {
           await this.carts.ping();
           return check.up();
         } catch (err) {
-          return check.down({ message: err instanceof Error ? err.message : 'unreachable' });
+          this.logger.warn(`cart store not ready: ${err instanceof Error ? err.message : String(err)}`);
+          return check.down();
         }
       },
     ]).catch((err: unknown) => {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const result = err.getResponse() as HealthCheckResult;
       const down = Object.keys(result.error ?? {});
-      throw new DomainError(HttpStatus.SERVICE_UNAVAILABLE, 'not_ready', `Not ready: ${down.join(', ')} down`, result.details);
+      this.logger.warn(`not ready: ${JSON.stringify(result.error)}`);
+      // up/down per dependency only: driver messages name hosts and users, and this route is public
+      const details = Object.fromEntries(Object.entries(result.details).map(([name, d]) => [name, { status: d.status }]));
+      throw new DomainError(HttpStatus.SERVICE_UNAVAILABLE, 'not_ready', `Not ready: ${down.join(', ')} down`, details);
     });
   }
 }

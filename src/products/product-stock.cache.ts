@@ -13,6 +13,8 @@ const MAX_ENTRIES = 50_000;
 @Injectable()
 export class ProductStockCache {
   private readonly entries = new Map<number, { product: ProductStock; expiresAt: number }>();
+  /** Bumped by every invalidation, so a read that started before it does not store what it read. */
+  private generation = 0;
   private readonly ttlMs: number;
 
   constructor(
@@ -34,9 +36,12 @@ export class ProductStockCache {
       else missing.push(id);
     }
     if (missing.length > 0) {
-      if (this.entries.size + missing.length > MAX_ENTRIES) this.entries.clear();
-      for (const product of await this.products.findStockByIds(missing)) {
-        this.entries.set(product.id, { product, expiresAt: now + this.ttlMs });
+      const generation = this.generation;
+      const fetched = await this.products.findStockByIds(missing);
+      const storable = generation === this.generation;
+      if (storable && this.entries.size + fetched.length > MAX_ENTRIES) this.entries.clear();
+      for (const product of fetched) {
+        if (storable) this.entries.set(product.id, { product, expiresAt: now + this.ttlMs });
         found.push(product);
       }
     }
@@ -44,6 +49,7 @@ export class ProductStockCache {
   }
 
   invalidate(ids: number[]): void {
+    this.generation += 1;
     for (const id of ids) this.entries.delete(id);
   }
 

@@ -34,15 +34,26 @@ export function sessionStoreContract(name: string, create: () => Promise<Session
       expect(await store.takeLoginState(state)).toBeNull();
     });
 
+    it('keeps a link in use alive: each lookup restarts its TTL', async () => {
+      const sid = unique('sid');
+      await store.linkSession(sid, 5, 1);
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await store.userForSession(sid, 1)).toBe(5);
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await store.userForSession(sid, 1)).toBe(5);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(await store.userForSession(sid, 1)).toBeNull();
+    });
+
     it('links, relinks and unlinks a session', async () => {
       const sid = unique('sid');
-      expect(await store.userForSession(sid)).toBeNull();
+      expect(await store.userForSession(sid, 60)).toBeNull();
       await store.linkSession(sid, 42, 60);
-      expect(await store.userForSession(sid)).toBe(42);
+      expect(await store.userForSession(sid, 60)).toBe(42);
       await store.linkSession(sid, 7, 60);
-      expect(await store.userForSession(sid)).toBe(7);
+      expect(await store.userForSession(sid, 60)).toBe(7);
       await store.unlinkSession(sid);
-      expect(await store.userForSession(sid)).toBeNull();
+      expect(await store.userForSession(sid, 60)).toBeNull();
     });
   });
 }

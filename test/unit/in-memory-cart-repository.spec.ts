@@ -141,3 +141,15 @@ describe('InMemoryCartRepository with a fake clock', () => {
     });
   });
 });
+
+describe('InMemoryCartRepository memory bound', () => {
+  it('forgets the least recently written cart past maxCarts', async () => {
+    const repo = new InMemoryCartRepository(3600, Date.now, 3);
+    for (const sid of ['a', 'b', 'c']) await repo.incrementLine(sid, 1, 1, 10);
+    await repo.incrementLine('a', 1, 1, 10); // a is now the most recent
+    await repo.incrementLine('d', 1, 1, 10); // b goes
+    expect((await repo.getCart('b')).lines).toEqual([]);
+    for (const sid of ['a', 'c', 'd']) expect((await repo.getCart(sid)).lines).not.toEqual([]);
+    repo.onModuleDestroy();
+  });
+});

@@ -38,6 +38,20 @@ describe('ProductStockCache', () => {
     expect(queries).toEqual([[1, 2], [1]]);
   });
 
+  it('does not store a read that an invalidation overtook', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slowRepo = { findStockByIds: async (ids: number[]) => { await gate; return ids.map((id) => p(id, 5)); } } as unknown as ProductsRepository;
+    const slow = new ProductStockCache(slowRepo, { productCacheTtlMs: 1000 } as AppConfig);
+    const pending = slow.getMany([1]);
+    slow.invalidate([1]); // a checkout on this instance committed while the read was in flight
+    release();
+    expect((await pending).map((x) => x.quantity)).toEqual([5]);
+    const fresh = jest.spyOn(slowRepo, 'findStockByIds');
+    await slow.getMany([1]);
+    expect(fresh).toHaveBeenCalledTimes(1);
+  });
+
   it('never caches a product that does not exist', async () => {
     const cache = make(1000);
     expect(await cache.getMany([9])).toEqual([]);

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsNumber, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsString, Length, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { MAX_PRICE } from '../money';
 
 /** Form bodies send numbers as strings: turn plain decimal strings into numbers, leave the rest for the validators. */
@@ -23,12 +23,36 @@ function base(opts: Opts, api: ApiPropertyOptions) {
   ];
 }
 
+/**
+ * A finite number with at most `places` decimals. (class-validator's maxDecimalPlaces throws on
+ * numbers JSON writes in exponent form, such as 1e-7, which would surface as a 500.)
+ */
+export function HasDecimals(places: number, message: string) {
+  const factor = 10 ** places;
+  return ValidateBy(
+    {
+      name: 'hasDecimals',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+          const scaled = value * factor;
+          return Math.abs(scaled - Math.round(scaled)) < 1e-6;
+        },
+      },
+    },
+    { message },
+  );
+}
+
+/** No control characters (Postgres refuses NUL in text, and none belongs in a name). */
+export const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+
 /** A price or amount: a number >= 0 with at most two decimals, stored as cents. */
 export function Money(opts: Opts = {}) {
   return applyDecorators(
     ...base(opts, { type: Number, example: 19.99, minimum: 0, maximum: MAX_PRICE, description: 'Decimal amount, at most 2 places' }),
     Transform(toNumberIfNumeric),
-    IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }, { message: '$property must be a number with at most 2 decimals' }),
+    HasDecimals(2, '$property must be a number with at most 2 decimals'),
     Min(0),
     Max(MAX_PRICE),
   );
@@ -64,6 +88,7 @@ export function ProductName(opts: Opts = {}) {
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value)),
     IsString(),
     Length(1, 200),
+    Matches(NO_CONTROL_CHARS, { message: '$property must not contain control characters' }),
   );
 }
 

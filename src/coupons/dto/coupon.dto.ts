@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDate, IsInt, IsNumber, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { Money, ProductName } from '../../common/validation/decorators';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDate, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { HasDecimals, Money, ProductName } from '../../common/validation/decorators';
 
 export const COUPON_CODE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -19,7 +19,7 @@ export class CreateCouponDto {
 
   @ApiPropertyOptional({ example: 0.8, default: 1, minimum: 0, exclusiveMinimum: true, maximum: 1, description: 'Share of the price kept: 0.8 = 20% off; up to 4 decimals' })
   @optional()
-  @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false }, { message: 'multiplier must be a number with at most 4 decimals' })
+  @HasDecimals(4, 'multiplier must be a number with at most 4 decimals')
   @Min(0.0001, { message: 'multiplier must be greater than 0' })
   @Max(1)
   multiplier?: number;
@@ -69,9 +69,9 @@ export class CreateCouponDto {
 export class UpdateCouponDto extends PartialType(OmitType(CreateCouponDto, ['code', 'products'] as const), { skipNullProperties: false }) {}
 
 export class ApplyCouponDto {
-  @ApiProperty({ example: 'flat20' })
+  @ApiProperty({ example: 'flat20', pattern: COUPON_CODE_PATTERN.source })
   @IsString()
-  @Length(1, 64)
+  @Matches(COUPON_CODE_PATTERN, { message: 'code must be 1-64 characters of A-Z a-z 0-9 _ -' })
   code: string;
 }
 
