@@ -27,10 +27,18 @@ describe('Facebook login (e2e, against a local OAuth2 server)', () => {
     await fb.stop();
   });
 
+  /** The browser's login cookie from the start of the flow (it must come back with the callback). */
+  let cookie = '';
+  const callback = (params: URLSearchParams, withCookie = cookie): request.Test =>
+    request(t.http).get(`/auth/facebook/callback?${params}`).set('Cookie', withCookie);
+
   /** Follows the whole redirect flow up to (not including) the callback; returns the callback's query string. */
   async function authorize(sid: string, profile: { id: string; name: string; email?: string }): Promise<URLSearchParams> {
     await fb.setProfile(profile);
     const start = await request(t.http).get(`/auth/facebook?sid=${sid}`).expect(302);
+    const setCookie = ([] as string[]).concat(start.headers['set-cookie'] ?? []);
+    expect(setCookie[0]).toMatch(/^cw_login=[A-Za-z0-9_-]+; Path=\/auth\/facebook; Max-Age=600; HttpOnly; SameSite=Lax$/);
+    cookie = setCookie[0].split(';')[0];
     const toFacebook = new URL(start.headers.location);
     expect(`${toFacebook.origin}${toFacebook.pathname}`).toBe(`${fb.issuer}/authorize`);
     expect(toFacebook.searchParams.get('client_id')).toBe('test-app-id');
@@ -43,7 +51,7 @@ describe('Facebook login (e2e, against a local OAuth2 server)', () => {
 
   async function login(sid: string, profile: { id: string; name: string; email?: string } = { id: 'fb-1', name: 'Ada Lovelace', email: 'ada@example.com' }) {
     const params = await authorize(sid, profile);
-    const res = await request(t.http).get(`/auth/facebook/callback?${params}`).expect(200);
+    const res = await callback(params).expect(200);
     return res.body as { user: { id: number; name: string; email: string | null }; token: string; sid: string };
   }
 
@@ -132,18 +140,28 @@ describe('Facebook login (e2e, against a local OAuth2 server)', () => {
       await add(sid, p.id);
       const params = await authorize(sid, { id: 'fb-forged', name: 'Forger' });
       params.set('state', 'A'.repeat(32));
-      const res = await request(t.http).get(`/auth/facebook/callback?${params}`).expect(401);
+      const res = await callback(params).expect(401);
       expect(res.body).toMatchObject({ statusCode: 401, code: 'invalid_state' });
+      await expectAnonymous(sid);
+    });
+
+    it('a callback in another browser than the one that started the login (no or another nonce cookie) -> 401 invalid_state', async () => {
+      const sid = newSid();
+      await add(sid, p.id);
+      const params = await authorize(sid, { id: 'fb-csrf', name: 'Victim' });
+      expect((await callback(params, '').expect(401)).body.code).toBe('invalid_state');
+      const again = await authorize(sid, { id: 'fb-csrf', name: 'Victim' });
+      expect((await callback(again, 'cw_login=someone-elses-nonce').expect(401)).body.code).toBe('invalid_state');
       await expectAnonymous(sid);
     });
 
     it('a reused state -> 401 invalid_state', async () => {
       const sid = newSid();
       const params = await authorize(sid, { id: 'fb-reuse', name: 'Reuser' });
-      await request(t.http).get(`/auth/facebook/callback?${params}`).expect(200);
+      await callback(params).expect(200);
       const other = newSid();
       await add(other, p.id);
-      expect((await request(t.http).get(`/auth/facebook/callback?${params}`).expect(401)).body.code).toBe('invalid_state');
+      expect((await callback(params).expect(401)).body.code).toBe('invalid_state');
       await expectAnonymous(other);
     });
 
@@ -155,7 +173,7 @@ describe('Facebook login (e2e, against a local OAuth2 server)', () => {
       expect(await redis.ttl(key)).toBeGreaterThan(590);
       await redis.pexpire(key, 1);
       await new Promise((r) => setTimeout(r, 20));
-      expect((await request(t.http).get(`/auth/facebook/callback?${params}`).expect(401)).body.code).toBe('invalid_state');
+      expect((await callback(params).expect(401)).body.code).toBe('invalid_state');
       await expectAnonymous(sid);
     });
 
@@ -164,7 +182,7 @@ describe('Facebook login (e2e, against a local OAuth2 server)', () => {
       await add(sid, p.id);
       const params = await authorize(sid, { id: 'fb-missing', name: 'Missing' });
       params.delete('state');
-      expect((await request(t.http).get(`/auth/facebook/callback?${params}`).expect(401)).body.code).toBe('invalid_state');
+      expect((await callback(params).expect(401)).body.code).toBe('invalid_state');
       expect((await request(t.http).get('/auth/facebook/callback').expect(401)).body.code).toBe('invalid_state');
       await expectAnonymous(sid);
     });
@@ -248,7 +266,8 @@ describe('Facebook login settings', () => {
       const start = await request(t.http).get('/auth/facebook?sid=redir-sid').expect(302);
       const back = await fetch(start.headers.location, { redirect: 'manual' });
       const params = new URL(back.headers.get('location')!).searchParams;
-      const done = await request(t.http).get(`/auth/facebook/callback?${params}`).expect(302);
+      const nonce = String(start.headers['set-cookie']).split(';')[0];
+      const done = await request(t.http).get(`/auth/facebook/callback?${params}`).set('Cookie', nonce).expect(302);
       const target = new URL(done.headers.location);
       expect(`${target.origin}${target.pathname}`).toBe('https://shop.example/welcome');
       expect(target.search).toBe('');

@@ -1,6 +1,8 @@
 import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import type { Request } from 'express';
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { LOGIN_NONCE_COOKIE, LOGIN_STATE_TTL_SECONDS } from './facebook.strategy';
 import { AppConfig } from '../config/app.config';
 import { DomainError } from '../common/errors/domain-error';
 import { User } from '../users/user.entity';
@@ -31,9 +33,19 @@ export class FacebookAuthGuard extends AuthGuard('facebook') {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.config.facebook) throw new LoginDisabled();
-    const req = context.switchToHttp().getRequest<Request>();
-    // on the callback, a request with neither a code nor an error would make passport start a new login
-    if (req.path.endsWith('/callback') && !req.query.code && !req.query.error) throw invalidState();
+    const req = context.switchToHttp().getRequest<Request & { loginNonce?: string }>();
+    if (req.path.endsWith('/callback')) {
+      // a request with neither a code nor an error would make passport start a new login
+      if (!req.query.code && !req.query.error) throw invalidState();
+    } else {
+      // the browser that starts the login keeps a nonce the callback must bring back
+      req.loginNonce = randomBytes(18).toString('base64url');
+      const secure = this.config.facebook.callbackUrl.startsWith('https:') ? '; Secure' : '';
+      context
+        .switchToHttp()
+        .getResponse<Response>()
+        .setHeader('Set-Cookie', `${LOGIN_NONCE_COOKIE}=${req.loginNonce}; Path=/auth/facebook; Max-Age=${LOGIN_STATE_TTL_SECONDS}; HttpOnly; SameSite=Lax${secure}`);
+    }
     return (await super.canActivate(context)) as boolean;
   }
 

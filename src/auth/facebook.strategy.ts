@@ -13,31 +13,42 @@ export const LOGIN_STATE_TTL_SECONDS = 600;
 
 type Callback = (err: unknown, ok?: unknown, info?: unknown) => void;
 
+/** The cookie that ties a login's callback to the browser that started it (see FacebookAuthGuard). */
+export const LOGIN_NONCE_COOKIE = 'cw_login';
+
+/** The nonce cookie's value on this request, if any. */
+export function loginNonceFrom(req: Request): string | undefined {
+  const match = new RegExp(`(?:^|;\\s*)${LOGIN_NONCE_COOKIE}=([A-Za-z0-9_-]+)`).exec(req.headers.cookie ?? '');
+  return match?.[1];
+}
+
 /**
- * passport-oauth2's state store: the `state` sent to Facebook is random, bound to the session that
- * started the login, single-use and valid for 10 minutes. It lives in the SessionStore (Redis or
- * memory), so any instance can finish a login another one started.
+ * passport-oauth2's state store: the `state` sent to Facebook is random, single-use, valid for 10
+ * minutes, and bound to the session that started the login and to that browser (a nonce it holds in
+ * an HttpOnly cookie), so a login link started by someone else cannot link their session to the
+ * person who follows it. It lives in the SessionStore (Redis or memory): any instance can finish it.
  */
 export class LoginStateStore {
   constructor(private readonly sessions: SessionStore) {}
 
-  store(req: Request, _meta: unknown, done: Callback): void {
+  store(req: Request & { loginNonce?: string }, _meta: unknown, done: Callback): void {
     const sid = req.query.sid;
     if (typeof sid !== 'string' || !SID_PATTERN.test(sid)) {
       done(ValidationFailed.field('sid', 'sid must be 1-128 characters of A-Z a-z 0-9 . _ ~ -'));
       return;
     }
     const state = randomBytes(24).toString('base64url');
-    this.sessions.saveLoginState(state, sid, LOGIN_STATE_TTL_SECONDS).then(() => done(null, state), done);
+    this.sessions.saveLoginState(state, { sid, nonce: req.loginNonce ?? '' }, LOGIN_STATE_TTL_SECONDS).then(() => done(null, state), done);
   }
 
-  verify(_req: Request, state: unknown, done: Callback): void {
+  verify(req: Request, state: unknown, done: Callback): void {
     if (typeof state !== 'string' || state.length === 0 || state.length > 64) {
       done(null, false, { message: 'invalid_state' });
       return;
     }
+    const nonce = loginNonceFrom(req);
     this.sessions.takeLoginState(state).then(
-      (sid) => (sid ? done(null, true, { sid }) : done(null, false, { message: 'invalid_state' })),
+      (login) => (login && login.nonce && login.nonce === nonce ? done(null, true, { sid: login.sid }) : done(null, false, { message: 'invalid_state' })),
       done,
     );
   }

@@ -1,4 +1,4 @@
-import { SessionStore } from './session.store';
+import { PendingLogin, SessionStore } from './session.store';
 
 /** The embedded default's store: this process's memory, single instance only, lost on restart. */
 export class InMemorySessionStore extends SessionStore {
@@ -28,15 +28,15 @@ export class InMemorySessionStore extends SessionStore {
     for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
   }
 
-  saveLoginState(state: string, sid: string, ttlSeconds: number): Promise<void> {
-    this.put(`login:${state}`, sid, ttlSeconds);
+  saveLoginState(state: string, login: PendingLogin, ttlSeconds: number): Promise<void> {
+    this.put(`login:${state}`, JSON.stringify(login), ttlSeconds);
     return Promise.resolve();
   }
 
-  takeLoginState(state: string): Promise<string | null> {
-    const sid = this.get(`login:${state}`);
+  takeLoginState(state: string): Promise<PendingLogin | null> {
+    const value = this.get(`login:${state}`);
     this.entries.delete(`login:${state}`);
-    return Promise.resolve(sid);
+    return Promise.resolve(value === null ? null : (JSON.parse(value) as PendingLogin));
   }
 
   linkSession(sid: string, userId: number, ttlSeconds: number): Promise<void> {

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { SessionStore } from './session.store';
+import { PendingLogin, SessionStore } from './session.store';
 
 /** Login states as `login:{state}` and session links as `session:{sid}`, under the client's key prefix. */
 export class RedisSessionStore extends SessionStore {
@@ -7,12 +7,13 @@ export class RedisSessionStore extends SessionStore {
     super();
   }
 
-  async saveLoginState(state: string, sid: string, ttlSeconds: number): Promise<void> {
-    await this.redis.set(`login:${state}`, sid, 'EX', ttlSeconds);
+  async saveLoginState(state: string, login: PendingLogin, ttlSeconds: number): Promise<void> {
+    await this.redis.set(`login:${state}`, JSON.stringify(login), 'EX', ttlSeconds);
   }
 
-  takeLoginState(state: string): Promise<string | null> {
-    return this.redis.getdel(`login:${state}`);
+  async takeLoginState(state: string): Promise<PendingLogin | null> {
+    const value = await this.redis.getdel(`login:${state}`);
+    return value === null ? null : (JSON.parse(value) as PendingLogin);
   }
 
   async linkSession(sid: string, userId: number, ttlSeconds: number): Promise<void> {

@@ -3,12 +3,18 @@
  * a login another one started), else this process's memory. Also the DI token.
  * Both implementations pass test/contracts/session-store.contract.ts.
  */
-export abstract class SessionStore {
-  /** Remembers a login state for `ttlSeconds`, bound to the session that started the login. */
-  abstract saveLoginState(state: string, sid: string, ttlSeconds: number): Promise<void>;
+/** A login in progress: the session it will link, and the nonce the starting browser holds in a cookie. */
+export interface PendingLogin {
+  sid: string;
+  nonce: string;
+}
 
-  /** The session a login state was bound to, once: the state is gone after this. Null if unknown or expired. */
-  abstract takeLoginState(state: string): Promise<string | null>;
+export abstract class SessionStore {
+  /** Remembers a login state for `ttlSeconds`, bound to the session and the browser (nonce) that started it. */
+  abstract saveLoginState(state: string, login: PendingLogin, ttlSeconds: number): Promise<void>;
+
+  /** What a login state was bound to, once: the state is gone after this. Null if unknown or expired. */
+  abstract takeLoginState(state: string): Promise<PendingLogin | null>;
 
   /** Links a session to a user for `ttlSeconds`. */
   abstract linkSession(sid: string, userId: number, ttlSeconds: number): Promise<void>;

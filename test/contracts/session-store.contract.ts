@@ -14,22 +14,22 @@ export function sessionStoreContract(name: string, create: () => Promise<Session
 
     it('hands a login state back once, then never again', async () => {
       const state = unique('state');
-      await store.saveLoginState(state, 'sid-1', 60);
-      expect(await store.takeLoginState(state)).toBe('sid-1');
+      await store.saveLoginState(state, { sid: 'sid-1', nonce: 'n1' }, 60);
+      expect(await store.takeLoginState(state)).toEqual({ sid: 'sid-1', nonce: 'n1' });
       expect(await store.takeLoginState(state)).toBeNull();
       expect(await store.takeLoginState(unique('never-saved'))).toBeNull();
     });
 
     it('lets only one of many racing takers have a state', async () => {
       const state = unique('state');
-      await store.saveLoginState(state, 'sid-race', 60);
+      await store.saveLoginState(state, { sid: 'sid-race', nonce: 'n' }, 60);
       const taken = await Promise.all(Array.from({ length: 10 }, () => store.takeLoginState(state)));
-      expect(taken.filter((s) => s === 'sid-race')).toHaveLength(1);
+      expect(taken.filter((s) => s?.sid === 'sid-race')).toHaveLength(1);
     });
 
     it('forgets a login state after its TTL', async () => {
       const state = unique('state');
-      await store.saveLoginState(state, 'sid-2', 1);
+      await store.saveLoginState(state, { sid: 'sid-2', nonce: 'n' }, 1);
       await new Promise((r) => setTimeout(r, 1100));
       expect(await store.takeLoginState(state)).toBeNull();
     });
