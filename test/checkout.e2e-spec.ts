@@ -125,6 +125,18 @@ describe('Checkout (e2e, Postgres + Redis)', () => {
       expect(await stockOf(p.id)).toBe(7);
     });
 
+    it('a late retry does not empty a cart filled again with the same things', async () => {
+      const p = await createProduct(t, { quantity: 10 });
+      const sid = newSid();
+      await add(sid, p.id, 1);
+      const key = `key-${newSid()}`;
+      const first = await checkout(sid, key).expect(201);
+      await add(sid, p.id, 1);
+      expect((await checkout(sid, key).expect(200)).body.id).toBe(first.body.id);
+      expect((await t.app.get(CartRepository).getCart(sid)).lines).toEqual([{ pid: p.id, quantity: 1 }]);
+      expect(await stockOf(p.id)).toBe(9);
+    });
+
     it('the same key with a different cart or session -> 422 idempotency_key_reused', async () => {
       const p = await createProduct(t, { quantity: 10 });
       const sid = newSid();

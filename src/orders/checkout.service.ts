@@ -89,7 +89,7 @@ export class CheckoutService {
       throw err;
     }
     this.stockCache.invalidate(cart.lines.map((l) => l.pid));
-    await this.clearPurchased(cartId, cart);
+    await this.clearPurchased(order.id, cartId, cart);
     return { order: toOrderDto(order), replayed: false };
   }
 
@@ -145,22 +145,28 @@ export class CheckoutService {
     return order;
   }
 
-  /** The same key again: the same order, as long as it is the same session and cart (or the cart was already cleared). */
+  /**
+   * The same key again: the same order, as long as it is the same session and cart (or the cart was
+   * cleared since). If clearing failed after that order committed, the bought lines are cleared now;
+   * a cart filled again afterwards is left alone.
+   */
   private async replay(earlier: Order, sid: string, cartId: string, cart: StoredCart, fingerprint: string): Promise<CheckoutResult> {
     const cartGone = cart.lines.length === 0;
     if (earlier.sid !== sid || (!cartGone && fingerprint !== earlier.cartFingerprint)) throw new IdempotencyKeyReused();
-    if (!cartGone) await this.clearPurchased(cartId, cart); // the order committed but clearing the cart had failed
+    if (!cartGone && !earlier.cartCleared) await this.clearPurchased(earlier.id, cartId, cart);
     return { order: toOrderDto(earlier), replayed: true };
   }
 
   /**
-   * Removes what was bought (and the coupon); lines added meanwhile stay. A failure here does not
-   * undo the order: a retry with the same Idempotency-Key returns it and clears again.
+   * Removes the bought lines (whole lines: units added to them during the checkout go too) and the
+   * coupon, then records that on the order. A failure here does not undo the order: a retry with the
+   * same Idempotency-Key returns it and clears again.
    */
-  private async clearPurchased(cartId: string, cart: StoredCart): Promise<void> {
+  private async clearPurchased(orderId: string, cartId: string, cart: StoredCart): Promise<void> {
     try {
       await this.carts.removeLines(cartId, cart.lines.map((l) => l.pid));
       if (cart.couponCode) await this.carts.removeCoupon(cartId);
+      await this.orders.markCartCleared(orderId);
     } catch (err) {
       this.logger.error(`order placed but cart ${cartId} not cleared: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -50,6 +50,10 @@ export class Order {
   @Column({ name: 'cart_fingerprint', type: 'varchar', length: 64 })
   cartFingerprint: string;
 
+  /** Whether the bought lines have been taken out of the cart; a replay clears them only if not. */
+  @Column({ name: 'cart_cleared', type: 'boolean', default: false })
+  cartCleared: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -117,6 +117,10 @@ export class OrdersRepository {
     );
   }
 
+  async markCartCleared(id: string): Promise<void> {
+    await this.orders.update({ id }, { cartCleared: true });
+  }
+
   findById(id: string): Promise<Order | null> {
     return this.orders.findOne({ where: { id }, relations: { lines: true }, order: { lines: { productId: 'ASC' } } });
   }
