@@ -20,10 +20,13 @@ export class AuthService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Merges the session's anonymous cart into the user's, links the session to the user, issues a token. */
+  /**
+   * Links the session to the user first (from then on its cart writes reach the user's cart), then
+   * merges what its anonymous cart held into the user's, and issues a token.
+   */
   async completeLogin(user: User, sid: string): Promise<LoginResultDto> {
-    await this.carts.mergeIntoUser(sid, user.id);
     await this.sessions.linkSession(sid, user.id, this.config.cartTtlSeconds);
+    await this.carts.mergeIntoUser(sid, user.id);
     return { user: { id: user.id, name: user.name, email: user.email }, token: this.tokens.issue(user), sid };
   }
 
