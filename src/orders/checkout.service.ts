@@ -50,26 +50,29 @@ export class CheckoutService {
    */
   async checkout(sid: string, idempotencyKey?: string): Promise<CheckoutResult> {
     const { cartId, userId } = await this.cartService.resolve(sid);
-    const token = await this.waitForLock(cartId);
+    const { token, cart } = await this.lockAndRead(cartId);
     try {
-      return await this.checkoutLocked(sid, cartId, userId, idempotencyKey);
+      return await this.checkoutLocked(sid, cartId, userId, cart, idempotencyKey);
     } finally {
       await this.carts.unlock(cartId, token).catch(() => undefined); // the lock expires by itself anyway
     }
   }
 
-  private async waitForLock(cartId: string): Promise<string> {
+  /**
+   * Takes the cart's lock and reads the cart. Both commands go out together (one round trip with
+   * auto-pipelining) and Redis runs them in order, so a read that comes with the lock is a read under it.
+   */
+  private async lockAndRead(cartId: string): Promise<{ token: string; cart: StoredCart }> {
     const deadline = Date.now() + LOCK_WAIT_MS;
     for (;;) {
-      const token = await this.carts.lock(cartId, LOCK_TTL_MS);
-      if (token) return token;
+      const [token, cart] = await Promise.all([this.carts.lock(cartId, LOCK_TTL_MS), this.carts.getCart(cartId)]);
+      if (token) return { token, cart };
       if (Date.now() >= deadline) throw new CheckoutInProgress();
       await new Promise((r) => setTimeout(r, 20));
     }
   }
 
-  private async checkoutLocked(sid: string, cartId: string, userId: number | null, idempotencyKey?: string): Promise<CheckoutResult> {
-    const cart = await this.carts.getCart(cartId);
+  private async checkoutLocked(sid: string, cartId: string, userId: number | null, cart: StoredCart, idempotencyKey?: string): Promise<CheckoutResult> {
     const fingerprint = cartFingerprint(cart);
     if (idempotencyKey) {
       const earlier = await this.orders.findByIdempotencyKey(idempotencyKey);
@@ -164,8 +167,7 @@ export class CheckoutService {
    */
   private async clearPurchased(orderId: string, cartId: string, cart: StoredCart): Promise<void> {
     try {
-      await this.carts.removeLines(cartId, cart.lines.map((l) => l.pid));
-      if (cart.couponCode) await this.carts.removeCoupon(cartId);
+      await Promise.all([this.carts.removeLines(cartId, cart.lines.map((l) => l.pid)), cart.couponCode ? this.carts.removeCoupon(cartId) : undefined]);
       await this.orders.markCartCleared(orderId);
     } catch (err) {
       this.logger.error(`order placed but cart ${cartId} not cleared: ${err instanceof Error ? err.message : String(err)}`);

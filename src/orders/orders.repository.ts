@@ -97,24 +97,25 @@ export class OrdersRepository {
       : null;
   }
 
-  /** Inserts the order and its lines; IdempotencyKeyTaken when another checkout holds the key. */
+  /** Inserts the order and its lines in one statement; IdempotencyKeyTaken when another checkout holds the key. */
   async insertOrder(manager: EntityManager, order: NewOrder): Promise<void> {
+    const l = order.lines;
     try {
       await manager.query(
-        `INSERT INTO orders (id, sid, user_id, subtotal_cents, discount_cents, total_cents, coupon_code, coupon_name, idempotency_key, cart_fingerprint, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [order.id, order.sid, order.userId, order.subtotalCents, order.discountCents, order.totalCents, order.couponCode, order.couponName, order.idempotencyKey, order.cartFingerprint, order.createdAt],
+        `WITH placed AS (
+           INSERT INTO orders (id, sid, user_id, subtotal_cents, discount_cents, total_cents, coupon_code, coupon_name, idempotency_key, cart_fingerprint, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id)
+         INSERT INTO order_line (order_id, product_id, name, price_cents, quantity, line_total_cents, line_discount_cents)
+         SELECT placed.id, t.* FROM placed, unnest($12::int[], $13::varchar[], $14::int[], $15::int[], $16::bigint[], $17::bigint[]) AS t`,
+        [
+          order.id, order.sid, order.userId, order.subtotalCents, order.discountCents, order.totalCents, order.couponCode, order.couponName, order.idempotencyKey, order.cartFingerprint, order.createdAt,
+          l.map((x) => x.productId), l.map((x) => x.name), l.map((x) => x.priceCents), l.map((x) => x.quantity), l.map((x) => x.lineTotalCents), l.map((x) => x.lineDiscountCents),
+        ],
       );
     } catch (err) {
       if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') throw new IdempotencyKeyTaken();
       throw err;
     }
-    const l = order.lines;
-    await manager.query(
-      `INSERT INTO order_line (order_id, product_id, name, price_cents, quantity, line_total_cents, line_discount_cents)
-       SELECT $1, * FROM unnest($2::int[], $3::varchar[], $4::int[], $5::int[], $6::bigint[], $7::bigint[])`,
-      [order.id, l.map((x) => x.productId), l.map((x) => x.name), l.map((x) => x.priceCents), l.map((x) => x.quantity), l.map((x) => x.lineTotalCents), l.map((x) => x.lineDiscountCents)],
-    );
   }
 
   async markCartCleared(id: string): Promise<void> {
