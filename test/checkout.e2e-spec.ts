@@ -113,6 +113,18 @@ describe('Checkout (e2e, Postgres + Redis)', () => {
     expect(await t.app.get(CartRepository).getCart(sid)).toEqual({ lines: [{ pid: p.id, quantity: 2 }], couponCode: c.code });
   });
 
+  it('a coupon that covers nothing in the cart is left out of the order and counts no redemption', async () => {
+    const covered = await createProduct(t, { quantity: 5 });
+    const other = await createProduct(t, { price: 8, quantity: 5 });
+    const c = await createCoupon(t, { multiplier: 0.5, maxRedemptions: 1, products: [covered.id] });
+    const sid = newSid();
+    await add(sid, other.id, 1);
+    await request(t.http).post(`/api/carts/${sid}/coupon`).send({ code: c.code }).expect(200);
+    const res = await checkout(sid).expect(201);
+    expect(res.body).toMatchObject({ subtotal: 8, discount: 0, total: 8, coupon: null });
+    expect(await redemptionsOf(c.code)).toBe(0);
+  });
+
   describe('Idempotency-Key', () => {
     it('the same key again returns the same order (200) and moves no stock a second time', async () => {
       const p = await createProduct(t, { quantity: 10 });

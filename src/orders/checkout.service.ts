@@ -7,7 +7,7 @@ import { priceCart } from '../coupons/pricing';
 import { ProductStockCache } from '../products/product-stock.cache';
 import { OrderDto } from './dto/order.dto';
 import { CartEmpty, CartNotPurchasable, CheckoutCouponRefused, CheckoutInProgress, IdempotencyKeyReused, UnpurchasableLine } from './orders.errors';
-import { IdempotencyKeyTaken, NewOrder, OrdersRepository } from './orders.repository';
+import { IdempotencyKeyTaken, LockedCoupon, NewOrder, OrdersRepository } from './orders.repository';
 import { toOrderDto } from './orders.service';
 import type { Order } from './order.entity';
 
@@ -114,11 +114,21 @@ export class CheckoutService {
     }
     if (problems.length > 0) throw new CartNotPurchasable(problems);
 
-    const coupon = cart.couponCode ? await this.orders.redeemCoupon(manager, cart.couponCode) : null;
-    if (cart.couponCode && !coupon) throw new CheckoutCouponRefused(cart.couponCode);
-
     const priced = lines.map((l) => ({ line: l, product: products.get(l.pid)!, lineCents: products.get(l.pid)!.priceCents * l.quantity }));
-    const pricing = priceCart(priced.map((p) => ({ pid: p.line.pid, lineCents: p.lineCents, ok: true })), coupon);
+    const pricedLines = priced.map((p) => ({ pid: p.line.pid, lineCents: p.lineCents, ok: true }));
+    // The coupon counts a redemption only when it takes something off this order; one that covers
+    // nothing here is left out (same price, no redemption). One that would discount but no longer
+    // applies (or is gone) refuses the checkout: never charge a price the buyer did not see.
+    let coupon: LockedCoupon | null = null;
+    if (cart.couponCode) {
+      const locked = await this.orders.lockCoupon(manager, cart.couponCode);
+      if (!locked) throw new CheckoutCouponRefused(cart.couponCode);
+      if (priceCart(pricedLines, locked).discountCents > 0) {
+        if (!(await this.orders.redeemCoupon(manager, locked.id))) throw new CheckoutCouponRefused(locked.code);
+        coupon = locked;
+      }
+    }
+    const pricing = priceCart(pricedLines, coupon);
     if (!(await this.orders.takeStock(manager, lines))) {
       // cannot happen while the rows are locked; refuse rather than oversell
       throw new CartNotPurchasable(lines.map((l) => ({ pid: l.pid, incart: l.quantity, instock: products.get(l.pid)!.quantity, status: 'insufficient_stock' })));

@@ -12,8 +12,9 @@ export interface LockedProduct {
   quantity: number;
 }
 
-/** The coupon as the conditional redemption left it. */
-export interface RedeemedCoupon {
+/** The cart's coupon, locked for the checkout. */
+export interface LockedCoupon {
+  id: number;
   code: string;
   name: string;
   multiplierBp: number;
@@ -75,26 +76,35 @@ export class OrdersRepository {
     return affected === lines.length;
   }
 
+  /** The cart's coupon with its product links, its row locked until the transaction ends; null if it is gone. */
+  async lockCoupon(manager: EntityManager, code: string): Promise<LockedCoupon | null> {
+    const rows = (await manager.query(
+      `SELECT id, code, name, multiplier_bp, flatoff_cents, upto_cents,
+              ARRAY(SELECT product_id FROM coupon_product WHERE coupon_id = coupon.id) AS product_ids
+         FROM coupon WHERE lower(code) = lower($1) FOR UPDATE`,
+      [code],
+    )) as { id: number; code: string; name: string; multiplier_bp: number; flatoff_cents: number; upto_cents: number; product_ids: number[] }[];
+    const row = rows[0];
+    return row
+      ? { id: row.id, code: row.code, name: row.name, multiplierBp: row.multiplier_bp, flatoffCents: row.flatoff_cents, uptoCents: row.upto_cents, productIds: row.product_ids }
+      : null;
+  }
+
   /**
    * Counts one redemption only while the coupon applies at this moment (active, started, not
    * expired, redemptions < maxRedemptions): a conditional update, so racing checkouts cannot
-   * overdraw it. Null when it does not apply or no longer exists.
+   * overdraw it. False when it does not apply.
    */
-  async redeemCoupon(manager: EntityManager, code: string): Promise<RedeemedCoupon | null> {
-    const [rows] = (await manager.query(
+  async redeemCoupon(manager: EntityManager, couponId: number): Promise<boolean> {
+    const [, affected] = (await manager.query(
       `UPDATE coupon SET redemptions = redemptions + 1
-        WHERE lower(code) = lower($1) AND active
+        WHERE id = $1 AND active
           AND (starts_at IS NULL OR starts_at <= now())
           AND (expires_at IS NULL OR expires_at > now())
-          AND (max_redemptions IS NULL OR redemptions < max_redemptions)
-        RETURNING id, code, name, multiplier_bp, flatoff_cents, upto_cents,
-          ARRAY(SELECT product_id FROM coupon_product WHERE coupon_id = coupon.id) AS product_ids`,
-      [code],
-    )) as [{ code: string; name: string; multiplier_bp: number; flatoff_cents: number; upto_cents: number; product_ids: number[] }[], number];
-    const row = rows[0];
-    return row
-      ? { code: row.code, name: row.name, multiplierBp: row.multiplier_bp, flatoffCents: row.flatoff_cents, uptoCents: row.upto_cents, productIds: row.product_ids }
-      : null;
+          AND (max_redemptions IS NULL OR redemptions < max_redemptions)`,
+      [couponId],
+    )) as [unknown, number];
+    return affected === 1;
   }
 
   /** Inserts the order and its lines in one statement; IdempotencyKeyTaken when another checkout holds the key. */
