@@ -1,4 +1,4 @@
-import { INestApplication, LogLevel } from '@nestjs/common';
+import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -7,7 +7,6 @@ import { API_KEY_SCHEME, BEARER_SCHEME } from './auth/admin.guard';
 import { bodyParsers } from './common/http/body-parsers';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/validation/validation.pipe';
-import { AppConfig } from './config/app.config';
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -48,8 +47,4 @@ export async function createApp(): Promise<NestExpressApplication> {
   });
   configureApp(app);
   return app;
-}
-
-export function appConfig(app: INestApplication): AppConfig {
-  return app.get(AppConfig);
 }

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { appConfig, createApp } from './app.setup';
+import { createApp } from './app.setup';
+import { AppConfig } from './config/app.config';
 import { shutDownGracefully } from './common/http/graceful-shutdown';
 import { InvalidEnvironmentError } from './config/env.validation';
 
 async function bootstrap(): Promise<void> {
   const app = await createApp();
-  const config = appConfig(app);
+  const config = app.get(AppConfig);
   await app.listen(config.port);
   shutDownGracefully(app);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');

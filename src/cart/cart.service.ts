@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { checkCoupon, CouponRefusal } from '../coupons/coupon-rules';
 import { CouponNotApplicable, CouponNotFound } from '../coupons/coupon.errors';
-import { CouponsRepository, CouponWithProducts } from '../coupons/coupons.repository';
+import { CouponsRepository } from '../coupons/coupons.repository';
 import { SessionStore } from '../auth/session.store';
 import { AppConfig } from '../config/app.config';
 import { ProductStockCache } from '../products/product-stock.cache';
@@ -13,15 +13,10 @@ import { mergeCoupon, mergeLines } from './cart-merge';
 import { AppliedCoupon, reconcileCart } from './cart-view';
 import { CartNoticeDto, CartViewDto } from './dto/cart-view.dto';
 
-function toApplied(c: CouponWithProducts): AppliedCoupon {
-  return { code: c.code, name: c.name, multiplierBp: c.multiplierBp, flatoffCents: c.flatoffCents, uptoCents: c.uptoCents, productIds: c.productIds };
-}
-
 function couponDropped(code: string, reason: CouponRefusal | 'deleted'): CartNoticeDto {
   return { code: 'coupon_dropped', message: `Coupon ${code} was removed from the cart: ${reason.replace('_', ' ')}`, coupon: code, reason };
 }
 
-/** The cart's rules: changes checked against live stock, views reconciled with the catalogue. */
 /** The cart a logged-in user's sessions share; sids cannot contain ':', so it never clashes with one. */
 export const userCartId = (userId: number) => `user:${userId}`;
 
@@ -31,8 +26,12 @@ export interface ResolvedCart {
   userId: number | null;
 }
 
+/** The cart's rules: changes checked against the stock, views reconciled with the catalogue. */
 @Injectable()
 export class CartService {
+  /** A session's link to its user lasts as long as a cart: CART_TTL_SECONDS after its last use. */
+  private readonly linkTtlSeconds: number;
+
   constructor(
     private readonly carts: CartRepository,
     private readonly stock: ProductStockCache,
@@ -42,9 +41,6 @@ export class CartService {
   ) {
     this.linkTtlSeconds = config.cartTtlSeconds;
   }
-
-  /** A session's link to its user lasts as long as a cart: CART_TTL_SECONDS after its last use. */
-  private readonly linkTtlSeconds: number;
 
   async resolve(sid: string): Promise<ResolvedCart> {
     const userId = await this.sessions.userForSession(sid, this.linkTtlSeconds);
@@ -60,17 +56,16 @@ export class CartService {
     const [anonymous, mine] = await Promise.all([this.carts.getCart(sid), this.carts.getCart(target)]);
     if (anonymous.lines.length === 0 && anonymous.couponCode === null) return;
     const stock = new Map((await this.stock.getMany(anonymous.lines.map((l) => l.pid))).map((p) => [p.id, p.quantity]));
-    for (const line of mergeLines(mine.lines, anonymous.lines, stock)) {
-      await this.carts.setLine(target, line.pid, line.quantity, stock.get(line.pid)!);
-    }
+    await Promise.all(mergeLines(mine.lines, anonymous.lines, stock).map((l) => this.carts.setLine(target, l.pid, l.quantity, stock.get(l.pid)!)));
     const coupon = mergeCoupon(mine.couponCode, anonymous.couponCode);
     if (coupon !== mine.couponCode) await this.carts.setCoupon(target, coupon!);
     await this.carts.clear(sid);
   }
 
   /**
-   * One cart read, one SQL query for the products and one for the coupon with its links, whatever
-   * the cart's size. Drops lines of deleted products, and a coupon that no longer applies (noticed).
+   * One cart read; at most one SQL query for the products (none while cached) and one for the coupon
+   * with its links, whatever the cart's size. Drops lines of deleted products, and a coupon that no
+   * longer applies (named in `notices`).
    */
   async view(sid: string): Promise<CartViewDto> {
     // read the session link and the anonymous cart together (one round trip with auto-pipelining);
@@ -90,7 +85,7 @@ export class CartService {
     const notices: CartNoticeDto[] = [];
     if (cart.couponCode) {
       const check = coupon ? checkCoupon(coupon, new Date()) : { applicable: false as const, reason: 'deleted' as const };
-      if (check.applicable) applied = toApplied(coupon!);
+      if (check.applicable) applied = coupon;
       else notices.push(couponDropped(cart.couponCode, check.reason));
     }
     const { view, deleted } = reconcileCart(sid, cart.lines, products, applied);

@@ -71,16 +71,15 @@ export class RedisCartRepository extends CartRepository {
   }
 
   async getCart(sid: string): Promise<StoredCart> {
-    const { [COUPON_FIELD]: couponCode = null, ...lines } = await this.redis.hgetall(this.key(sid));
-    return { lines: Object.entries(lines).map(([pid, quantity]) => ({ pid: Number(pid), quantity: Number(quantity) })), couponCode };
+    return RedisCartRepository.toStoredCart(Object.entries(await this.redis.hgetall(this.key(sid))));
   }
 
-  /** A hash as Lua's HGETALL returns it: [field, value, field, value, ...]. */
-  private static fromFlatHash(flat: string[]): StoredCart {
+  /** The cart hash's fields and values (from HGETALL, or paired up from a script's flat reply). */
+  private static toStoredCart(fields: [string, string][]): StoredCart {
     const cart: StoredCart = { lines: [], couponCode: null };
-    for (let i = 0; i < flat.length; i += 2) {
-      if (flat[i] === COUPON_FIELD) cart.couponCode = flat[i + 1];
-      else cart.lines.push({ pid: Number(flat[i]), quantity: Number(flat[i + 1]) });
+    for (const [field, value] of fields) {
+      if (field === COUPON_FIELD) cart.couponCode = value;
+      else cart.lines.push({ pid: Number(field), quantity: Number(value) });
     }
     return cart;
   }
@@ -95,7 +94,9 @@ export class RedisCartRepository extends CartRepository {
 
   private async change(sid: string, pid: number, mode: 'inc' | 'set', n: number, stock: number): Promise<LineChange> {
     const [status, quantity, hash] = await this.redis.cartChangeLine(this.key(sid), pid, mode, n, stock, this.ttlSeconds, MAX_CART_LINES);
-    return { outcome: OUTCOMES[status as 0 | 1 | 2], quantity, cart: RedisCartRepository.fromFlatHash(hash) };
+    const fields: [string, string][] = [];
+    for (let i = 0; i < hash.length; i += 2) fields.push([hash[i], hash[i + 1]]);
+    return { outcome: OUTCOMES[status as 0 | 1 | 2], quantity, cart: RedisCartRepository.toStoredCart(fields) };
   }
 
   async removeLines(sid: string, pids: number[]): Promise<number> {

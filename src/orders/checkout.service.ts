@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { Injectable, Logger } from '@nestjs/common';
 import { CartRepository, StoredCart } from '../cart/cart.repository';
 import { CartService } from '../cart/cart.service';
@@ -87,7 +88,7 @@ export class CheckoutService {
       if (err instanceof CartNotPurchasable) this.stockCache.invalidate(cart.lines.map((l) => l.pid)); // the cart views should show what checkout saw
       if (err instanceof IdempotencyKeyTaken && idempotencyKey) {
         const earlier = await this.orders.findByIdempotencyKey(idempotencyKey);
-        if (earlier) return this.replay(earlier, sid, cartId, await this.carts.getCart(cartId), fingerprint);
+        if (earlier) return this.replay(earlier, sid, cartId, cart, fingerprint);
       }
       throw err;
     }
@@ -97,7 +98,7 @@ export class CheckoutService {
   }
 
   private async place(
-    manager: Parameters<Parameters<OrdersRepository['transaction']>[0]>[0],
+    manager: EntityManager,
     sid: string,
     userId: number | null,
     cart: StoredCart,
@@ -114,7 +115,10 @@ export class CheckoutService {
     }
     if (problems.length > 0) throw new CartNotPurchasable(problems);
 
-    const priced = lines.map((l) => ({ line: l, product: products.get(l.pid)!, lineCents: products.get(l.pid)!.priceCents * l.quantity }));
+    const priced = lines.map((line) => {
+      const product = products.get(line.pid)!;
+      return { line, product, lineCents: product.priceCents * line.quantity };
+    });
     const pricedLines = priced.map((p) => ({ pid: p.line.pid, lineCents: p.lineCents, ok: true }));
     // The coupon counts a redemption only when it takes something off this order; one that covers
     // nothing here is left out (same price, no redemption). One that would discount but no longer

@@ -26,7 +26,7 @@ export function uniqueName(name: string): string {
 }
 
 /** Sets the environment a test app reads; `undefined` removes a variable. */
-export function setEnv(env: Record<string, string | undefined>): void {
+function setEnv(env: Record<string, string | undefined>): void {
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;

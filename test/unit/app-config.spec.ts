@@ -1,0 +1,59 @@
+import { Logger } from '@nestjs/common';
+import { AppConfig } from '../../src/config/app.config';
+import { InvalidEnvironmentError, validateEnv } from '../../src/config/env.validation';
+
+const LOGIN = {
+  FACEBOOK_APP_ID: '1234',
+  FACEBOOK_APP_SECRET: 'secret',
+  FACEBOOK_CALLBACK_URL: 'https://shop.example/auth/facebook/callback',
+  JWT_SECRET: 'j'.repeat(32),
+};
+
+describe('AppConfig', () => {
+  it('without ADMIN_API_KEY generates a random key and logs it once', () => {
+    const logger = new Logger('test');
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const a = new AppConfig(validateEnv({}), logger);
+    const b = new AppConfig(validateEnv({}), logger);
+    expect(a.adminApiKey).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(b.adminApiKey).not.toBe(a.adminApiKey);
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn.mock.calls[0][0]).toContain(a.adminApiKey);
+  });
+
+  it('uses ADMIN_API_KEY when set, and logs nothing', () => {
+    const logger = new Logger('test');
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    expect(new AppConfig(validateEnv({ ADMIN_API_KEY: 'k'.repeat(20) }), logger).adminApiKey).toBe('k'.repeat(20));
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('turns login on only with FACEBOOK_APP_ID, and keeps the endpoint overrides', () => {
+    const silent = { warn: () => undefined } as unknown as Logger;
+    expect(new AppConfig(validateEnv({}), silent).facebook).toBeNull();
+    const on = new AppConfig(validateEnv({ ...LOGIN, FACEBOOK_TOKEN_URL: 'http://127.0.0.1:9/token' }), silent);
+    expect(on.facebook).toEqual({
+      appId: '1234',
+      appSecret: 'secret',
+      callbackUrl: 'https://shop.example/auth/facebook/callback',
+      authorizationUrl: undefined,
+      tokenUrl: 'http://127.0.0.1:9/token',
+      profileUrl: undefined,
+    });
+    expect(on.jwtSecret).toBe('j'.repeat(32));
+  });
+
+  it.each([
+    ['FACEBOOK_APP_SECRET', { ...LOGIN, FACEBOOK_APP_SECRET: undefined }],
+    ['FACEBOOK_CALLBACK_URL', { ...LOGIN, FACEBOOK_CALLBACK_URL: undefined }],
+    ['FACEBOOK_CALLBACK_URL', { ...LOGIN, FACEBOOK_CALLBACK_URL: 'not a url' }],
+    ['JWT_SECRET', { ...LOGIN, JWT_SECRET: undefined }],
+    ['JWT_SECRET', { ...LOGIN, JWT_SECRET: 'j'.repeat(31) }],
+    ['JWT_SECRET', { JWT_SECRET: 'short' }],
+    ['AUTH_SUCCESS_REDIRECT', { AUTH_SUCCESS_REDIRECT: 'welcome' }],
+    ['PRODUCT_CACHE_TTL_MS', { PRODUCT_CACHE_TTL_MS: '60001' }],
+  ])('refuses a login or cache setting: %s', (variable, env) => {
+    expect(() => validateEnv(env)).toThrow(InvalidEnvironmentError);
+    expect(() => validateEnv(env)).toThrow(new RegExp(`${variable}:`));
+  });
+});
