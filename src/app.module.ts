@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
-import { SessionsModule } from './auth/sessions.module';
 import { CartModule } from './cart/cart.module';
 import { CouponsModule } from './coupons/coupons.module';
 import { AppConfigModule } from './config/config.module';
@@ -12,6 +11,6 @@ import { ProductsModule } from './products/products.module';
 import { RedisModule } from './redis/redis.module';
 
 @Module({
-  imports: [AppConfigModule, DatabaseModule, RedisModule, SessionsModule, AuthModule, ProductsModule, CouponsModule, CartModule, OrdersModule, LegacyModule, HealthModule],
+  imports: [AppConfigModule, DatabaseModule, RedisModule, AuthModule, ProductsModule, CouponsModule, CartModule, OrdersModule, LegacyModule, HealthModule],
 })
 export class AppModule {}

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { API_KEY_SCHEME, BEARER_SCHEME } from './auth/admin.guard';
+import { API_KEY_SCHEME, BEARER_SCHEME } from './access/access.decorators';
 import { bodyParsers } from './common/http/body-parsers';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/validation/validation.pipe';

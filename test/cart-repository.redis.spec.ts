@@ -16,4 +16,5 @@ cartRepositoryContract('redis', {
     await Promise.all(clients.map((c) => c.quit()));
     await deleteKeys(prefix);
   },
+  elapse: (ms) => new Promise((r) => setTimeout(r, ms)),
 });

@@ -100,14 +100,14 @@ describe('Checkout (e2e, Postgres + Redis)', () => {
     ['used up', (code: string) => t.app.get(DataSource).query('UPDATE coupon SET max_redemptions = 1, redemptions = 1 WHERE code = $1', [code])],
     ['deactivated', (code: string) => request(t.http).patch(`/api/coupons/${code}`).set(admin).send({ active: false }).expect(200)],
     ['deleted', (code: string) => request(t.http).delete(`/api/coupons/${code}`).set(admin).expect(204)],
-  ])('refuses a coupon %s at checkout: 409 coupon_not_applicable; no stock taken, cart kept', async (_case, change) => {
+  ])('refuses a coupon %s at checkout: 422 coupon_not_applicable; no stock taken, cart kept', async (_case, change) => {
     const p = await createProduct(t, { price: 10, quantity: 5 });
     const c = await createCoupon(t, { multiplier: 0.5 });
     const sid = newSid();
     await add(sid, p.id, 2);
     await request(t.http).post(`/api/carts/${sid}/coupon`).send({ code: c.code }).expect(200);
     await change(c.code);
-    const res = await checkout(sid).expect(409);
+    const res = await checkout(sid).expect(422);
     expect(res.body).toMatchObject({ code: 'coupon_not_applicable', details: { code: c.code } });
     expect(await stockOf(p.id)).toBe(5);
     expect(await t.app.get(CartRepository).getCart(sid)).toEqual({ lines: [{ pid: p.id, quantity: 2 }], couponCode: c.code });
@@ -149,7 +149,7 @@ describe('Checkout (e2e, Postgres + Redis)', () => {
       expect(await stockOf(p.id)).toBe(9);
     });
 
-    it('the same key with a different cart or session -> 422 idempotency_key_reused', async () => {
+    it('the same key with a different cart content -> 422 idempotency_key_reused', async () => {
       const p = await createProduct(t, { quantity: 10 });
       const sid = newSid();
       await add(sid, p.id, 1);
@@ -157,10 +157,21 @@ describe('Checkout (e2e, Postgres + Redis)', () => {
       await checkout(sid, key).expect(201);
       await add(sid, p.id, 2);
       expect((await checkout(sid, key).expect(422)).body.code).toBe('idempotency_key_reused');
-      const other = newSid();
-      await add(other, p.id, 1);
-      expect((await checkout(other, key).expect(422)).body.code).toBe('idempotency_key_reused');
       expect(await stockOf(p.id)).toBe(9);
+    });
+
+    it('keys are scoped to their cart: another cart using (or guessing) the same key gets its own order', async () => {
+      const p = await createProduct(t, { quantity: 10 });
+      const victim = newSid();
+      const attacker = newSid();
+      await add(victim, p.id, 1);
+      await add(attacker, p.id, 2);
+      const key = `key-${newSid()}`;
+      const first = await checkout(attacker, key).expect(201);
+      const second = await checkout(victim, key).expect(201);
+      expect(second.body.id).not.toBe(first.body.id);
+      expect(second.body.items).toEqual([expect.objectContaining({ pid: p.id, quantity: 1 })]);
+      expect(await stockOf(p.id)).toBe(7);
     });
 
     it('concurrent requests with one key all answer the one order, even when it took the last units', async () => {
@@ -243,7 +254,7 @@ describe('Checkout (e2e, Postgres + Redis)', () => {
       const placed = results.filter((r) => r.status === 201);
       expect(placed.filter((r) => r.body.discount > 0)).toHaveLength(3);
       expect(placed).toHaveLength(3);
-      expect(results.filter((r) => r.status === 409 && r.body.code === 'coupon_not_applicable')).toHaveLength(9);
+      expect(results.filter((r) => r.status === 422 && r.body.code === 'coupon_not_applicable')).toHaveLength(9);
       expect(await redemptionsOf(c.code)).toBe(3);
       expect(await stockOf(p.id)).toBe(97);
     });

@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiFoundResponse, ApiNoContentResponse, ApiOkRes
 import type { Request, Response } from 'express';
 import { ErrorBody } from '../common/errors/error-body';
 import { User } from '../users/user.entity';
-import { LoggedIn } from './admin.guard';
+import { LoggedIn } from '../access/access.decorators';
 import { AuthService, toMeDto } from './auth.service';
 import { LoginResultDto, LogoutDto, MeDto } from './dto/auth.dto';
 import { FacebookAuthGuard, FacebookLogin } from './facebook-auth.guard';

@@ -1,32 +1,22 @@
-import { Global, Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
+import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { AccessModule } from '../access/access.module';
 import { CartModule } from '../cart/cart.module';
 import { AppConfig } from '../config/app.config';
 import { UsersModule } from '../users/users.module';
 import { UsersRepository } from '../users/users.repository';
-import { AdminGuard, BearerGuard } from './admin.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { FacebookAuthGuard } from './facebook-auth.guard';
 import { FacebookStrategy } from './facebook.strategy';
 import { SessionStore } from './session.store';
-import { TokensService } from './tokens.service';
+import { SessionsModule } from './sessions.module';
 
-/** Who may do what: the admin key, Facebook login, Bearer tokens. Global, so every module's guards resolve. */
-@Global()
+/** Facebook login: the redirect flow, finishing a login (cart merge, token), logout. */
 @Module({
-  imports: [
-    PassportModule,
-    UsersModule,
-    CartModule,
-    JwtModule.registerAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { expiresIn: '7d' } }) }),
-  ],
+  imports: [PassportModule, AccessModule, UsersModule, CartModule, SessionsModule],
   controllers: [AuthController],
   providers: [
-    AdminGuard,
-    BearerGuard,
-    TokensService,
     AuthService,
     FacebookAuthGuard,
     {
@@ -37,6 +27,5 @@ import { TokensService } from './tokens.service';
         config.facebook ? new FacebookStrategy(config.facebook, sessions, users) : null,
     },
   ],
-  exports: [AdminGuard, BearerGuard, TokensService],
 })
 export class AuthModule {}

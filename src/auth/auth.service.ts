@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { CartRepository } from '../cart/cart.repository';
 import { CartService } from '../cart/cart.service';
 import { AppConfig } from '../config/app.config';
 import { User } from '../users/user.entity';
 import { LoginResultDto, MeDto } from './dto/auth.dto';
 import { SessionStore } from './session.store';
-import { TokensService } from './tokens.service';
+import { TokensService } from '../access/tokens.service';
 
 export const toMeDto = (u: User): MeDto => ({ id: u.id, name: u.name, email: u.email, role: u.role });
 
@@ -14,7 +13,6 @@ export const toMeDto = (u: User): MeDto => ({ id: u.id, name: u.name, email: u.e
 export class AuthService {
   constructor(
     private readonly carts: CartService,
-    private readonly cartStore: CartRepository,
     private readonly sessions: SessionStore,
     private readonly tokens: TokensService,
     private readonly config: AppConfig,
@@ -41,6 +39,6 @@ export class AuthService {
   /** Unlinks the session: it starts again with an empty anonymous cart; the user's cart is kept. */
   async logout(sid: string): Promise<void> {
     await this.sessions.unlinkSession(sid);
-    await this.cartStore.clear(sid);
+    await this.carts.empty(sid);
   }
 }

@@ -1,4 +1,4 @@
-import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -6,20 +6,13 @@ import { LOGIN_NONCE_COOKIE, LOGIN_STATE_TTL_SECONDS } from './facebook.strategy
 import { AppConfig } from '../config/app.config';
 import { DomainError } from '../common/errors/domain-error';
 import { User } from '../users/user.entity';
+import { InvalidLoginState, LoginDenied, LoginDisabled, LoginFailed } from './auth.errors';
 
 /** What a finished Facebook login leaves on `req.user`. */
 export interface FacebookLogin {
   user: User;
   sid: string;
 }
-
-export class LoginDisabled extends DomainError {
-  constructor() {
-    super(HttpStatus.SERVICE_UNAVAILABLE, 'login_disabled', 'Facebook login is not configured on this server (FACEBOOK_APP_ID is unset)');
-  }
-}
-
-const invalidState = () => new DomainError(HttpStatus.UNAUTHORIZED, 'invalid_state', 'The login state is missing, forged, expired or already used; start the login again');
 
 /**
  * Runs passport-facebook: on /auth/facebook it redirects to Facebook; on the callback it checks the
@@ -36,7 +29,7 @@ export class FacebookAuthGuard extends AuthGuard('facebook') {
     const req = context.switchToHttp().getRequest<Request & { loginNonce?: string }>();
     if (req.path.endsWith('/callback')) {
       // a request with neither a code nor an error would make passport start a new login
-      if (!req.query.code && !req.query.error) throw invalidState();
+      if (!req.query.code && !req.query.error) throw new InvalidLoginState();
     } else {
       // the browser that starts the login keeps a nonce the callback must bring back
       req.loginNonce = randomBytes(18).toString('base64url');
@@ -51,14 +44,14 @@ export class FacebookAuthGuard extends AuthGuard('facebook') {
 
   handleRequest<T = FacebookLogin>(err: unknown, user: User | false, info: { state?: { sid?: string } } | undefined, context: ExecutionContext): T {
     if (err instanceof DomainError) throw err;
-    if (err) throw new DomainError(HttpStatus.BAD_GATEWAY, 'login_failed', 'Facebook did not complete the login; try again');
+    if (err) throw new LoginFailed();
     const req = context.switchToHttp().getRequest<Request>();
     if (!user) {
-      if (req.query.error) throw new DomainError(HttpStatus.UNAUTHORIZED, 'login_denied', 'The login was denied at Facebook');
-      throw invalidState();
+      if (req.query.error) throw new LoginDenied();
+      throw new InvalidLoginState();
     }
     const sid = info?.state?.sid;
-    if (!sid) throw invalidState();
+    if (!sid) throw new InvalidLoginState();
     return { user, sid } as T;
   }
 }

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { InMemorySessionStore } from './in-memory-session.store';
@@ -6,7 +6,6 @@ import { RedisSessionStore } from './redis-session.store';
 import { SessionStore } from './session.store';
 
 /** Login states and session links: one provider picks Redis or memory, like the cart store. */
-@Global()
 @Module({
   providers: [
     {

@@ -17,8 +17,3 @@ export function mergeLines(userLines: CartLine[], anonymousLines: CartLine[], st
   }
   return changes;
 }
-
-/** The user's coupon wins; else the anonymous cart's. */
-export function mergeCoupon(userCoupon: string | null, anonymousCoupon: string | null): string | null {
-  return userCoupon ?? anonymousCoupon;
-}

@@ -2,17 +2,13 @@ import { fromCents } from '../common/money';
 import { CouponTerms, priceCart } from '../coupons/pricing';
 import type { ProductStock } from '../products/products.repository';
 import type { CartLine } from './cart.repository';
-import type { CartItemDto, CartViewDto, LineStatus } from './dto/cart-view.dto';
+import { lineStatus, LineStatus } from '../products/stock-rules';
+import type { CartItemDto, CartViewDto } from './dto/cart-view.dto';
 
 /** A coupon that applies to the cart right now. */
 export interface AppliedCoupon extends CouponTerms {
   code: string;
   name: string;
-}
-
-export function lineStatus(incart: number, instock: number): LineStatus {
-  if (instock <= 0) return 'out_of_stock';
-  return instock < incart ? 'insufficient_stock' : 'ok';
 }
 
 /**

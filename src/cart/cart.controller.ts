@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { randomBytes } from 'node:crypto';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { ErrorBody } from '../common/errors/error-body';
 import { ApplyCouponDto } from '../coupons/dto/coupon.dto';
 import { IdPipe } from '../common/validation/id.pipe';
@@ -8,7 +7,6 @@ import { SidPipe } from '../common/validation/sid.pipe';
 import { CartService } from './cart.service';
 import { AddCartItemDto, SetCartItemDto } from './dto/cart-item.dto';
 import { CartViewDto } from './dto/cart-view.dto';
-import { SessionDto } from './dto/session.dto';
 
 const SidParam = () => ApiParam({ name: 'sid', description: 'Cart session id: 1-128 characters of A-Z a-z 0-9 . _ ~ -', example: 'k3Jx9_aQ2mZ0pL7tR4vW8c' });
 
@@ -81,16 +79,5 @@ export class CartController {
   @ApiNoContentResponse({ description: 'The cart is empty' })
   async clear(@Param('sid', SidPipe) sid: string): Promise<void> {
     await this.carts.clear(sid);
-  }
-}
-
-@ApiTags('carts')
-@Controller('api/sessions')
-export class SessionsController {
-  @Post()
-  @ApiOperation({ summary: 'A fresh random cart session id (144 bits) for clients that have none' })
-  @ApiCreatedResponse({ type: SessionDto })
-  create(): SessionDto {
-    return { sid: randomBytes(18).toString('base64url') };
   }
 }

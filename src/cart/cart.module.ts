@@ -1,18 +1,21 @@
 import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { SessionsModule } from '../auth/sessions.module';
 import { AppConfig } from '../config/app.config';
 import { CouponsModule } from '../coupons/coupons.module';
 import { ProductsModule } from '../products/products.module';
 import { REDIS_CLIENT } from '../redis/redis.module';
-import { CartController, SessionsController } from './cart.controller';
+import { CartController } from './cart.controller';
 import { CartRepository } from './cart.repository';
 import { CartService } from './cart.service';
+import { CartSessionsController } from './cart-sessions.controller';
 import { InMemoryCartRepository } from './in-memory-cart.repository';
 import { RedisCartRepository } from './redis-cart.repository';
 
+/** Carts: the rules in CartService, the storage (Redis or memory) behind CartRepository, kept inside. */
 @Module({
-  imports: [ProductsModule, CouponsModule],
-  controllers: [CartController, SessionsController],
+  imports: [ProductsModule, CouponsModule, SessionsModule],
+  controllers: [CartController, CartSessionsController],
   providers: [
     CartService,
     {
@@ -22,6 +25,6 @@ import { RedisCartRepository } from './redis-cart.repository';
         redis ? new RedisCartRepository(redis, config.cartTtlSeconds) : new InMemoryCartRepository(config.cartTtlSeconds),
     },
   ],
-  exports: [CartService, CartRepository],
+  exports: [CartService],
 })
 export class CartModule {}

@@ -47,18 +47,6 @@ export abstract class CartRepository {
   /** Takes the coupon off the cart. */
   abstract removeCoupon(sid: string): Promise<void>;
 
-  /**
-   * Claims the cart for one checkout at a time (across instances with Redis) for at most `ttlMs`.
-   * Resolves with a token for `unlock`, or null when another checkout holds it.
-   */
-  abstract lock(sid: string, ttlMs: number): Promise<string | null>;
-
-  /** Releases the claim if `token` still holds it. */
-  abstract unlock(sid: string, token: string): Promise<void>;
-
   /** Empties the cart, coupon included. */
   abstract clear(sid: string): Promise<void>;
-
-  /** Resolves when the store is reachable (readiness). */
-  abstract ping(): Promise<void>;
 }

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { checkCoupon, CouponRefusal } from '../coupons/coupon-rules';
+import { CouponRefusal } from '../coupons/coupon-rules';
 import { CouponNotApplicable, CouponNotFound } from '../coupons/coupon.errors';
-import { CouponsRepository } from '../coupons/coupons.repository';
+import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { SessionStore } from '../auth/session.store';
 import { AppConfig } from '../config/app.config';
 import { ProductStockCache } from '../products/product-stock.cache';
 import { ProductStock } from '../products/products.repository';
-import { ProductNotFound } from '../products/products.service';
+import { ProductNotFound } from '../products/products.errors';
 import { CartFull, OutOfStock } from './cart.errors';
 import { CartRepository, LineChange, StoredCart } from './cart.repository';
-import { mergeCoupon, mergeLines } from './cart-merge';
+import { mergeLines } from './cart-merge';
 import { AppliedCoupon, reconcileCart } from './cart-view';
 import { CartNoticeDto, CartViewDto } from './dto/cart-view.dto';
 
@@ -35,7 +35,7 @@ export class CartService {
   constructor(
     private readonly carts: CartRepository,
     private readonly stock: ProductStockCache,
-    private readonly coupons: CouponsRepository,
+    private readonly coupons: CouponUsageService,
     private readonly sessions: SessionStore,
     config: AppConfig,
   ) {
@@ -57,8 +57,7 @@ export class CartService {
     if (anonymous.lines.length === 0 && anonymous.couponCode === null) return;
     const stock = new Map((await this.stock.getMany(anonymous.lines.map((l) => l.pid))).map((p) => [p.id, p.quantity]));
     await Promise.all(mergeLines(mine.lines, anonymous.lines, stock).map((l) => this.carts.setLine(target, l.pid, l.quantity, stock.get(l.pid)!)));
-    const coupon = mergeCoupon(mine.couponCode, anonymous.couponCode);
-    if (coupon !== mine.couponCode) await this.carts.setCoupon(target, coupon!);
+    if (mine.couponCode === null && anonymous.couponCode !== null) await this.carts.setCoupon(target, anonymous.couponCode); // the user's coupon wins
     await this.carts.clear(sid);
   }
 
@@ -77,16 +76,15 @@ export class CartService {
   /** The view of `cartId` for session `sid`; `cart` when the caller has just read it. */
   private async viewOf(sid: string, cartId: string, known?: StoredCart): Promise<CartViewDto> {
     const cart = known ?? (await this.carts.getCart(cartId));
-    const [products, coupon] = await Promise.all([
+    const [products, found] = await Promise.all([
       this.stock.getMany(cart.lines.map((l) => l.pid)),
-      cart.couponCode ? this.coupons.findByCode(cart.couponCode) : null,
+      cart.couponCode ? this.coupons.find(cart.couponCode) : null,
     ]);
     let applied: AppliedCoupon | null = null;
     const notices: CartNoticeDto[] = [];
-    if (cart.couponCode) {
-      const check = coupon ? checkCoupon(coupon, new Date()) : { applicable: false as const, reason: 'deleted' as const };
-      if (check.applicable) applied = coupon;
-      else notices.push(couponDropped(cart.couponCode, check.reason));
+    if (cart.couponCode && found) {
+      if (found.check.applicable) applied = found.coupon;
+      else notices.push(couponDropped(cart.couponCode, found.check.reason));
     }
     const { view, deleted } = reconcileCart(sid, cart.lines, products, applied);
     view.notices = notices;
@@ -99,9 +97,8 @@ export class CartService {
 
   /** Applies a coupon (replacing any other) if it can be used now; it may cover nothing in the cart yet. */
   async applyCoupon(sid: string, code: string): Promise<CartViewDto> {
-    const coupon = await this.coupons.findByCode(code);
+    const { coupon, check } = await this.coupons.find(code);
     if (!coupon) throw new CouponNotFound(code);
-    const check = checkCoupon(coupon, new Date());
     if (!check.applicable) throw new CouponNotApplicable(coupon.code, check.reason);
     const { cartId } = await this.resolve(sid);
     await this.carts.setCoupon(cartId, coupon.code);
@@ -144,6 +141,24 @@ export class CartService {
 
   async clear(sid: string): Promise<void> {
     await this.carts.clear((await this.resolve(sid)).cartId);
+  }
+
+  /** The stored cart as it is (checkout reads it under its lock). */
+  contents(cartId: string): Promise<StoredCart> {
+    return this.carts.getCart(cartId);
+  }
+
+  /**
+   * After a checkout: removes the bought lines (whole lines: units added to them meanwhile go too)
+   * and the coupon; lines added during the checkout stay.
+   */
+  async removePurchased(cartId: string, bought: StoredCart): Promise<void> {
+    await Promise.all([this.carts.removeLines(cartId, bought.lines.map((l) => l.pid)), bought.couponCode ? this.carts.removeCoupon(cartId) : undefined]);
+  }
+
+  /** Empties a cart whoever owns it (logout of a session). */
+  async empty(cartId: string): Promise<void> {
+    await this.carts.clear(cartId);
   }
 
   private async requireProduct(pid: number): Promise<ProductStock> {

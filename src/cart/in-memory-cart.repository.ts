@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { OnModuleDestroy } from '@nestjs/common';
 import { CartRepository, LineChange, MAX_CART_LINES, StoredCart } from './cart.repository';
 
@@ -15,7 +14,6 @@ interface MemoryCart {
  */
 export class InMemoryCartRepository extends CartRepository implements OnModuleDestroy {
   private readonly carts = new Map<string, MemoryCart>();
-  private readonly locks = new Map<string, { token: string; expiresAt: number }>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -119,25 +117,8 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
     return Promise.resolve();
   }
 
-  lock(sid: string, ttlMs: number): Promise<string | null> {
-    const held = this.locks.get(sid);
-    if (held && held.expiresAt > this.now()) return Promise.resolve(null);
-    const token = randomBytes(12).toString('base64url');
-    this.locks.set(sid, { token, expiresAt: this.now() + ttlMs });
-    return Promise.resolve(token);
-  }
-
-  unlock(sid: string, token: string): Promise<void> {
-    if (this.locks.get(sid)?.token === token) this.locks.delete(sid);
-    return Promise.resolve();
-  }
-
   clear(sid: string): Promise<void> {
     this.carts.delete(sid);
-    return Promise.resolve();
-  }
-
-  ping(): Promise<void> {
     return Promise.resolve();
   }
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { CartRepository, LineChange, MAX_CART_LINES, StoredCart } from './cart.repository';
 
@@ -38,14 +37,7 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return removed
 `;
 
-/** KEYS[1] lock key; ARGV token. Deletes the lock only if this token holds it. */
-const UNLOCK_LUA = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
-
 type CartCommands = Redis & {
-  cartUnlock(key: string, token: string): Promise<number>;
   cartChangeLine(key: string, pid: number, mode: 'inc' | 'set', n: number, stock: number, ttl: number, maxLines: number): Promise<[number, number, string[]]>;
   cartRemoveLines(key: string, ttl: number, ...pids: number[]): Promise<number>;
 };
@@ -61,7 +53,6 @@ export class RedisCartRepository extends CartRepository {
     if (!('cartChangeLine' in redis)) {
       redis.defineCommand('cartChangeLine', { numberOfKeys: 1, lua: CHANGE_LINE_LUA });
       redis.defineCommand('cartRemoveLines', { numberOfKeys: 1, lua: REMOVE_LINES_LUA });
-      redis.defineCommand('cartUnlock', { numberOfKeys: 1, lua: UNLOCK_LUA });
     }
     this.redis = redis as CartCommands;
   }
@@ -112,20 +103,7 @@ export class RedisCartRepository extends CartRepository {
     await this.redis.multi().hdel(this.key(sid), COUPON_FIELD).expire(this.key(sid), this.ttlSeconds).exec();
   }
 
-  async lock(sid: string, ttlMs: number): Promise<string | null> {
-    const token = randomBytes(12).toString('base64url');
-    return (await this.redis.set(`lock:${this.key(sid)}`, token, 'PX', ttlMs, 'NX')) === 'OK' ? token : null;
-  }
-
-  async unlock(sid: string, token: string): Promise<void> {
-    await this.redis.cartUnlock(`lock:${this.key(sid)}`, token);
-  }
-
   async clear(sid: string): Promise<void> {
     await this.redis.del(this.key(sid));
-  }
-
-  async ping(): Promise<void> {
-    await this.redis.ping();
   }
 }

@@ -9,7 +9,7 @@ export class CouponNotFound extends NotFound {
 }
 
 export class CouponNotApplicable extends DomainError {
-  constructor(code: string, reason: CouponRefusal) {
+  constructor(code: string, reason: CouponRefusal | 'deleted') {
     super(HttpStatus.UNPROCESSABLE_ENTITY, 'coupon_not_applicable', `Coupon ${code} cannot be used: ${reason.replace('_', ' ')}`, { code, reason });
   }
 }

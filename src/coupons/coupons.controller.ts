@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Injectable, Param, Patch, PipeTransform, Post, Put, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../auth/admin.guard';
+import { AdminOnly } from '../access/access.decorators';
 import { ValidationFailed } from '../common/errors/domain-error';
 import { ErrorBody } from '../common/errors/error-body';
 import { IdPipe } from '../common/validation/id.pipe';
-import { PageQueryDto } from '../products/dto/product.dto';
+import { PageQueryDto } from '../common/dto/page-query.dto';
 import { CouponsService } from './coupons.service';
 import { COUPON_CODE_PATTERN, CouponDto, CouponPageDto, CreateCouponDto, UpdateCouponDto } from './dto/coupon.dto';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { isForeignKeyViolation, isUniqueViolation } from '../database/pg-errors';
 import { Coupon } from './coupon.entity';
 
 /** A coupon with the ids of the products it is attached to. */
@@ -9,12 +10,10 @@ export type CouponFields = Omit<Coupon, 'id' | 'products' | 'redemptions' | 'cre
 
 export type CreateOutcome = { created: CouponWithProducts } | { conflict: 'code_taken' } | { conflict: 'product_not_found'; pid: number };
 
-const PG_UNIQUE_VIOLATION = '23505';
-const PG_FOREIGN_KEY_VIOLATION = '23503';
-
-function pgCode(err: unknown): string | undefined {
-  return err instanceof QueryFailedError ? (err.driverError as { code?: string }).code : undefined;
-}
+/** The unique index on lower(code) (created by the Coupons migration). */
+const CODE_UNIQUE = 'coupon_code_lower_unique';
+/** coupon_product.product_id -> product.id */
+const LINK_PRODUCT_FK = 'FK_42b1a91ac78dd7f04a515b60bbc';
 
 function withProductIds(coupon: Coupon): CouponWithProducts {
   const { products, ...rest } = coupon;
@@ -42,6 +41,24 @@ export class CouponsRepository {
     return coupon ? withProductIds(coupon) : null;
   }
 
+  /** Like findByCode, with the coupon's row locked until the caller's transaction ends. */
+  async lockByCode(manager: EntityManager, code: string): Promise<CouponWithProducts | null> {
+    const locked = await manager
+      .getRepository(Coupon)
+      .createQueryBuilder('c')
+      .where('lower(c.code) = lower(:code)', { code })
+      .setLock('pessimistic_write')
+      .getOne();
+    if (!locked) return null;
+    const links: { product_id: number }[] = await manager.query('SELECT product_id FROM coupon_product WHERE coupon_id = $1 ORDER BY product_id', [locked.id]);
+    return { ...locked, productIds: links.map((l) => l.product_id) };
+  }
+
+  /** Counts one redemption of a coupon the caller has locked and checked. */
+  async redeem(manager: EntityManager, couponId: number): Promise<void> {
+    await manager.getRepository(Coupon).increment({ id: couponId }, 'redemptions', 1);
+  }
+
   async findPage(limit: number, offset: number): Promise<[CouponWithProducts[], number]> {
     const [items, total] = await this.withLinks().orderBy('c.id', 'ASC').skip(offset).take(limit).getManyAndCount();
     return [items.map(withProductIds), total];
@@ -59,7 +76,7 @@ export class CouponsRepository {
       return { created: withProductIds(created!) };
     } catch (err) {
       if (err instanceof MissingProduct) return { conflict: 'product_not_found', pid: err.pid };
-      if (pgCode(err) === PG_UNIQUE_VIOLATION) return { conflict: 'code_taken' };
+      if (isUniqueViolation(err, CODE_UNIQUE)) return { conflict: 'code_taken' };
       throw err;
     }
   }
@@ -97,7 +114,7 @@ export class CouponsRepository {
     try {
       await manager.query('INSERT INTO coupon_product (coupon_id, product_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [couponId, pid]);
     } catch (err) {
-      if (pgCode(err) === PG_FOREIGN_KEY_VIOLATION) throw new MissingProduct(pid);
+      if (isForeignKeyViolation(err, LINK_PRODUCT_FK)) throw new MissingProduct(pid);
       throw err;
     }
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationFailed } from '../common/errors/domain-error';
 import { fromCents, toCents } from '../common/money';
-import { ProductNotFound } from '../products/products.service';
+import { ProductNotFound } from '../products/products.errors';
 import { CouponCodeTaken, CouponNotFound } from './coupon.errors';
 import { CouponFields, CouponsRepository, CouponWithProducts } from './coupons.repository';
 import { CouponDto, CouponPageDto, CreateCouponDto, UpdateCouponDto } from './dto/coupon.dto';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { CartModule } from '../cart/cart.module';
 import { HealthController } from './health.controller';
 
-@Module({ imports: [TerminusModule.forRoot({ logger: false }), CartModule], controllers: [HealthController] })
+/** Liveness and readiness; readiness pings Postgres and, when carts live there, Redis. */
+@Module({ imports: [TerminusModule.forRoot({ logger: false })], controllers: [HealthController] })
 export class HealthModule {}

@@ -1,14 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../auth/admin.guard';
+import { AdminOnly } from '../access/access.decorators';
 import { CartService } from '../cart/cart.service';
 import { CartViewDto } from '../cart/dto/cart-view.dto';
 import { ErrorBody } from '../common/errors/error-body';
 import { ValidationFailed } from '../common/errors/domain-error';
 import { SidPipe } from '../common/validation/sid.pipe';
-import { CreateProductDto, LegacyDeleteProductDto, LegacyUpdateProductDto, ProductDto } from '../products/dto/product.dto';
+import { CreateProductDto, ProductDto } from '../products/dto/product.dto';
 import { ProductsService } from '../products/products.service';
-import { parseCartChange, UpdateCartDto } from './legacy.dto';
+import { LegacyDeleteProductDto, LegacyUpdateProductDto, parseCartChange, UpdateCartDto } from './legacy.dto';
 
 /**
  * The original shop's REST contract, kept exactly for its existing clients: a thin layer over the

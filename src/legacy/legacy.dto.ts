@@ -2,6 +2,19 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { ValidationFailed } from '../common/errors/domain-error';
 import { MAX_QUANTITY, ProductId, Sid } from '../common/validation/decorators';
+import { UpdateProductDto } from '../products/dto/product.dto';
+
+/** Original contract: PUT /api/crudproducts carries the id in the body. */
+export class LegacyUpdateProductDto extends UpdateProductDto {
+  @ProductId()
+  id: number;
+}
+
+/** Original contract: DELETE /api/crudproducts {id} or ?id= */
+export class LegacyDeleteProductDto {
+  @ProductId({ optional: true })
+  id?: number;
+}
 
 /** Original contract: POST /api/updatecart {sid, pid, v?}, as JSON or a form. */
 export class UpdateCartDto {

@@ -1,20 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Injectable, Logger } from '@nestjs/common';
-import { CartRepository, StoredCart } from '../cart/cart.repository';
+import type { StoredCart } from '../cart/cart.repository';
 import { CartService } from '../cart/cart.service';
-import { lineStatus } from '../cart/cart-view';
+import { CouponNotApplicable } from '../coupons/coupon.errors';
+import { CouponUsageService } from '../coupons/coupon-usage.service';
+import { CouponWithProducts } from '../coupons/coupons.repository';
 import { priceCart } from '../coupons/pricing';
-import { ProductStockCache } from '../products/product-stock.cache';
+import { lineStatus } from '../products/stock-rules';
+import { StockService } from '../products/stock.service';
 import { OrderDto } from './dto/order.dto';
-import { CartEmpty, CartNotPurchasable, CheckoutCouponRefused, CheckoutInProgress, IdempotencyKeyReused, UnpurchasableLine } from './orders.errors';
-import { IdempotencyKeyTaken, LockedCoupon, NewOrder, OrdersRepository } from './orders.repository';
+import { CartEmpty, CartNotPurchasable, CheckoutInProgress, IdempotencyKeyReused, UnpurchasableLine } from './orders.errors';
+import { CartLockTimeout, IdempotencyKeyTaken, NewOrder, OrdersRepository } from './orders.repository';
 import { toOrderDto } from './orders.service';
 import type { Order } from './order.entity';
 
-/** How long one checkout may hold its cart's lock (it releases it when done), and how long another waits. */
-const LOCK_TTL_MS = 15_000;
-const LOCK_WAIT_MS = 10_000;
+/** How long a checkout waits for another checkout of the same cart before answering checkout_in_progress. */
+export const CART_LOCK_WAIT_MS = 10_000;
 
 /** sha256 of the cart's lines (sorted) and coupon: what a checkout bought, to tell a replay from a reused key. */
 export function cartFingerprint(cart: StoredCart): string {
@@ -28,85 +30,97 @@ export interface CheckoutResult {
   replayed: boolean;
 }
 
+/** What the locked part of a checkout decided; the cart is cleared after the commit. */
+type Outcome = { placed: NewOrder; cart: StoredCart } | { replayed: Order; clear: StoredCart | null };
+
+/** What an order bought, as the cart lines and coupon to take out of the cart. */
+const boughtBy = (order: Order): StoredCart => ({ lines: order.lines.map((l) => ({ pid: l.productId, quantity: l.quantity })), couponCode: order.couponCode });
+
 /**
- * Turns a cart into an order in one Postgres transaction: lock the products in id order, check
- * every line at its current stock, redeem the coupon conditionally, take the stock with a
- * conditional update, insert the order. Any refusal rolls everything back and keeps the cart.
+ * Turns a cart into an order in one Postgres transaction. One checkout per cart at a time: the
+ * transaction first takes the cart's advisory lock (released at commit, rollback, or when the
+ * holder's connection dies), so a double click, a second device or a retry racing the first waits
+ * for it and then sees what it left. Then: finish the clear of any earlier order of this cart,
+ * read the cart, lock the products in id order, check every line at its current stock, lock and
+ * check the coupon (coupon-rules.ts), take the stock with a conditional update, insert the order.
+ * Any refusal rolls everything back and keeps the cart.
  */
 @Injectable()
 export class CheckoutService {
   private readonly logger = new Logger('Checkout');
 
   constructor(
-    private readonly carts: CartRepository,
-    private readonly cartService: CartService,
+    private readonly carts: CartService,
     private readonly orders: OrdersRepository,
-    private readonly stockCache: ProductStockCache,
+    private readonly stock: StockService,
+    private readonly coupons: CouponUsageService,
   ) {}
 
-  /**
-   * One checkout per cart at a time: a second one (a double click, another device of the same user,
-   * a retry racing the first) waits for the first to finish and then sees the cart it left: cleared,
-   * so `cart_empty`, or, with the same Idempotency-Key, the first one's order.
-   */
   async checkout(sid: string, idempotencyKey?: string): Promise<CheckoutResult> {
-    const { cartId, userId } = await this.cartService.resolve(sid);
-    const { token, cart } = await this.lockAndRead(cartId);
+    const { cartId, userId } = await this.carts.resolve(sid);
+    let outcome: Outcome;
     try {
-      return await this.checkoutLocked(sid, cartId, userId, cart, idempotencyKey);
-    } finally {
-      await this.carts.unlock(cartId, token).catch(() => undefined); // the lock expires by itself anyway
-    }
-  }
-
-  /**
-   * Takes the cart's lock and reads the cart. Both commands go out together (one round trip with
-   * auto-pipelining) and Redis runs them in order, so a read that comes with the lock is a read under it.
-   */
-  private async lockAndRead(cartId: string): Promise<{ token: string; cart: StoredCart }> {
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      const [token, cart] = await Promise.all([this.carts.lock(cartId, LOCK_TTL_MS), this.carts.getCart(cartId)]);
-      if (token) return { token, cart };
-      if (Date.now() >= deadline) throw new CheckoutInProgress();
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
-  private async checkoutLocked(sid: string, cartId: string, userId: number | null, cart: StoredCart, idempotencyKey?: string): Promise<CheckoutResult> {
-    const fingerprint = cartFingerprint(cart);
-    if (idempotencyKey) {
-      const earlier = await this.orders.findByIdempotencyKey(idempotencyKey);
-      if (earlier) return this.replay(earlier, sid, cartId, cart, fingerprint);
-    }
-    if (cart.lines.length === 0) throw new CartEmpty(sid);
-
-    let order: NewOrder;
-    try {
-      order = await this.orders.transaction((manager) => this.place(manager, sid, userId, cart, fingerprint, idempotencyKey ?? null));
+      outcome = await this.orders.transaction((manager) => this.underLock(manager, sid, cartId, userId, idempotencyKey ?? null));
     } catch (err) {
-      if (err instanceof CartNotPurchasable) this.stockCache.invalidate(cart.lines.map((l) => l.pid)); // the cart views should show what checkout saw
-      if (err instanceof IdempotencyKeyTaken && idempotencyKey) {
-        const earlier = await this.orders.findByIdempotencyKey(idempotencyKey);
-        if (earlier) return this.replay(earlier, sid, cartId, cart, fingerprint);
-      }
+      if (err instanceof CartLockTimeout) throw new CheckoutInProgress();
+      // the cart lock serialises requests with one key, so only a checkout outside it could take the key: retry
+      if (err instanceof IdempotencyKeyTaken) throw new CheckoutInProgress();
       throw err;
     }
-    this.stockCache.invalidate(cart.lines.map((l) => l.pid));
-    await this.clearPurchased(order.id, cartId, cart);
-    return { order: toOrderDto(order), replayed: false };
+    if ('replayed' in outcome) {
+      if (outcome.clear) await this.clearBought(outcome.replayed.id, cartId, outcome.clear);
+      return { order: toOrderDto(outcome.replayed), replayed: true };
+    }
+    this.stock.changed(outcome.cart.lines.map((l) => l.pid));
+    await this.clearBought(outcome.placed.id, cartId, outcome.cart);
+    return { order: toOrderDto(outcome.placed), replayed: false };
+  }
+
+  private async underLock(manager: EntityManager, sid: string, cartId: string, userId: number | null, key: string | null): Promise<Outcome> {
+    await this.orders.lockCart(manager, cartId, CART_LOCK_WAIT_MS);
+    await this.finishPendingClears(manager, cartId);
+    const cart = await this.carts.contents(cartId);
+    const fingerprint = cartFingerprint(cart);
+    if (key) {
+      const earlier = await this.orders.findByIdempotencyKey(cartId, key, manager);
+      if (earlier) {
+        // the same key again: the same order, as long as the cart is the one it bought (or empty since)
+        const cartGone = cart.lines.length === 0;
+        if (!cartGone && fingerprint !== earlier.cartFingerprint) throw new IdempotencyKeyReused();
+        return { replayed: earlier, clear: null };
+      }
+    }
+    if (cart.lines.length === 0) throw new CartEmpty(sid);
+    try {
+      return { placed: await this.place(manager, sid, cartId, userId, cart, fingerprint, key), cart };
+    } catch (err) {
+      if (err instanceof CartNotPurchasable) this.stock.changed(cart.lines.map((l) => l.pid)); // cart views should show what checkout saw
+      throw err;
+    }
+  }
+
+  /**
+   * Orders of this cart whose clear did not happen (the store failed after the commit, or the
+   * instance died): their bought lines are taken out of the cart now, once.
+   */
+  private async finishPendingClears(manager: EntityManager, cartId: string): Promise<void> {
+    for (const order of await this.orders.findUncleared(manager, cartId)) {
+      await this.carts.removePurchased(cartId, boughtBy(order));
+      await this.orders.markCartCleared(order.id, manager);
+    }
   }
 
   private async place(
     manager: EntityManager,
     sid: string,
+    cartId: string,
     userId: number | null,
     cart: StoredCart,
     fingerprint: string,
     idempotencyKey: string | null,
   ): Promise<NewOrder> {
     const lines = [...cart.lines].sort((a, b) => a.pid - b.pid);
-    const products = new Map((await this.orders.lockProducts(manager, lines.map((l) => l.pid))).map((p) => [p.id, p]));
+    const products = new Map((await this.stock.lockForCheckout(manager, lines.map((l) => l.pid))).map((p) => [p.id, p]));
     const problems: UnpurchasableLine[] = [];
     for (const line of lines) {
       const product = products.get(line.pid);
@@ -120,26 +134,16 @@ export class CheckoutService {
       return { line, product, lineCents: product.priceCents * line.quantity };
     });
     const pricedLines = priced.map((p) => ({ pid: p.line.pid, lineCents: p.lineCents, ok: true }));
-    // The coupon counts a redemption only when it takes something off this order; one that covers
-    // nothing here is left out (same price, no redemption). One that would discount but no longer
-    // applies (or is gone) refuses the checkout: never charge a price the buyer did not see.
-    let coupon: LockedCoupon | null = null;
-    if (cart.couponCode) {
-      const locked = await this.orders.lockCoupon(manager, cart.couponCode);
-      if (!locked) throw new CheckoutCouponRefused(cart.couponCode);
-      if (priceCart(pricedLines, locked).discountCents > 0) {
-        if (!(await this.orders.redeemCoupon(manager, locked.id))) throw new CheckoutCouponRefused(locked.code);
-        coupon = locked;
-      }
-    }
+    const coupon = cart.couponCode ? await this.redeemCoupon(manager, cart.couponCode, pricedLines) : null;
     const pricing = priceCart(pricedLines, coupon);
-    if (!(await this.orders.takeStock(manager, lines))) {
+    if (!(await this.stock.take(manager, lines))) {
       // cannot happen while the rows are locked; refuse rather than oversell
       throw new CartNotPurchasable(lines.map((l) => ({ pid: l.pid, incart: l.quantity, instock: products.get(l.pid)!.quantity, status: 'insufficient_stock' })));
     }
     const order: NewOrder = {
       id: randomUUID(),
       sid,
+      cartId,
       userId,
       subtotalCents: pricing.subtotalCents,
       discountCents: pricing.discountCents,
@@ -163,28 +167,29 @@ export class CheckoutService {
   }
 
   /**
-   * The same key again: the same order, as long as it is the same session and cart (or the cart was
-   * cleared since). If clearing failed after that order committed, the bought lines are cleared now;
-   * a cart filled again afterwards is left alone.
+   * The coupon counts a redemption only when it takes something off this order; one that covers
+   * nothing here is left out (same price, no redemption). One that would discount but no longer
+   * applies (or is gone) refuses the checkout: never charge a price the buyer did not see.
    */
-  private async replay(earlier: Order, sid: string, cartId: string, cart: StoredCart, fingerprint: string): Promise<CheckoutResult> {
-    const cartGone = cart.lines.length === 0;
-    if (earlier.sid !== sid || (!cartGone && fingerprint !== earlier.cartFingerprint)) throw new IdempotencyKeyReused();
-    if (!cartGone && !earlier.cartCleared) await this.clearPurchased(earlier.id, cartId, cart);
-    return { order: toOrderDto(earlier), replayed: true };
+  private async redeemCoupon(manager: EntityManager, code: string, lines: { pid: number; lineCents: number; ok: boolean }[]): Promise<CouponWithProducts | null> {
+    const { coupon, check } = await this.coupons.lockForCheckout(manager, code);
+    if (!coupon) throw new CouponNotApplicable(code, 'deleted');
+    if (priceCart(lines, coupon).discountCents === 0) return null;
+    if (!check.applicable) throw new CouponNotApplicable(coupon.code, check.reason);
+    await this.coupons.redeem(manager, coupon.id);
+    return coupon;
   }
 
   /**
-   * Removes the bought lines (whole lines: units added to them during the checkout go too) and the
-   * coupon, then records that on the order. A failure here does not undo the order: a retry with the
-   * same Idempotency-Key returns it and clears again.
+   * Takes what the order bought out of the cart and records that on the order. A failure here does
+   * not undo the order: the next checkout of this cart finishes it (finishPendingClears).
    */
-  private async clearPurchased(orderId: string, cartId: string, cart: StoredCart): Promise<void> {
+  private async clearBought(orderId: string, cartId: string, bought: StoredCart): Promise<void> {
     try {
-      await Promise.all([this.carts.removeLines(cartId, cart.lines.map((l) => l.pid)), cart.couponCode ? this.carts.removeCoupon(cartId) : undefined]);
+      await this.carts.removePurchased(cartId, bought);
       await this.orders.markCartCleared(orderId);
     } catch (err) {
-      this.logger.error(`order placed but cart ${cartId} not cleared: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.error(`order ${orderId} placed but cart ${cartId} not cleared yet: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 }

@@ -6,6 +6,8 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
  * alter it, and deleting a product keeps it (lines hold the product id without a foreign key).
  */
 @Entity('orders')
+@Index('orders_cart_idempotency_key_unique', ['cartId', 'idempotencyKey'], { unique: true })
+@Index('orders_uncleared_cart', ['cartId'], { where: '"cart_cleared" = false' })
 @Check('orders_totals', '"subtotal_cents" >= 0 AND "discount_cents" >= 0 AND "total_cents" = "subtotal_cents" - "discount_cents"')
 export class Order {
   @PrimaryColumn({ type: 'uuid' })
@@ -16,6 +18,10 @@ export class Order {
 
   @Column({ type: 'varchar', length: 128 })
   sid: string;
+
+  /** The cart it was placed from: the anonymous cart's sid, or `user:<id>`. */
+  @Column({ name: 'cart_id', type: 'varchar', length: 140 })
+  cartId: string;
 
   /** The logged-in user whose session placed it; null for anonymous checkouts. */
   @Index('orders_user_id')
@@ -41,8 +47,7 @@ export class Order {
   @Column({ name: 'coupon_name', type: 'varchar', length: 200, nullable: true })
   couponName: string | null;
 
-  /** Unique, so a retried checkout finds its order whichever instance it reaches. */
-  @Index('orders_idempotency_key_unique', { unique: true })
+  /** Unique per cart, so a retried checkout finds its order whichever instance it reaches. */
   @Column({ name: 'idempotency_key', type: 'varchar', length: 128, nullable: true })
   idempotencyKey: string | null;
 

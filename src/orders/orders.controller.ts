@@ -1,12 +1,12 @@
 import { Controller, createParamDecorator, ExecutionContext, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AdminOnly, LoggedIn } from '../auth/admin.guard';
+import { AdminOnly, LoggedIn } from '../access/access.decorators';
 import { User } from '../users/user.entity';
 import { ValidationFailed } from '../common/errors/domain-error';
 import { ErrorBody } from '../common/errors/error-body';
 import { SidPipe } from '../common/validation/sid.pipe';
-import { PageQueryDto } from '../products/dto/product.dto';
+import { PageQueryDto } from '../common/dto/page-query.dto';
 import { CheckoutService } from './checkout.service';
 import { OrderDto, OrderPageDto } from './dto/order.dto';
 import { OrdersService } from './orders.service';

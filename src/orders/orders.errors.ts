@@ -20,13 +20,6 @@ export class CartNotPurchasable extends Conflict {
   }
 }
 
-/** At checkout the coupon is re-checked; a refusal there is a conflict with what the buyer saw. */
-export class CheckoutCouponRefused extends Conflict {
-  constructor(code: string) {
-    super('coupon_not_applicable', `Coupon ${code} no longer applies (expired, used up, deactivated or deleted); nothing was charged. Remove it or apply another.`, { code });
-  }
-}
-
 export class CheckoutInProgress extends Conflict {
   constructor() {
     super('checkout_in_progress', 'Another checkout of this cart is still running; try again in a moment');

@@ -4,19 +4,20 @@ import { OrderDto, OrderPageDto } from './dto/order.dto';
 import { OrderNotFound } from './orders.errors';
 import { OrdersRepository } from './orders.repository';
 
-type Money = number | string; // bigint columns arrive as strings
+/** A money column: bigint columns arrive as strings, a checkout's own values as numbers. */
+type CentsColumn = number | string;
 
 /** What an order DTO is made from: a stored Order or the one a checkout just inserted. */
 export interface OrderLike {
   id: string;
   sid: string;
-  subtotalCents: Money;
-  discountCents: Money;
-  totalCents: Money;
+  subtotalCents: CentsColumn;
+  discountCents: CentsColumn;
+  totalCents: CentsColumn;
   couponCode: string | null;
   couponName: string | null;
   createdAt: Date;
-  lines: { productId: number; name: string; priceCents: number; quantity: number; lineTotalCents: Money; lineDiscountCents: Money }[];
+  lines: { productId: number; name: string; priceCents: number; quantity: number; lineTotalCents: CentsColumn; lineDiscountCents: CentsColumn }[];
 }
 
 export function toOrderDto(o: OrderLike): OrderDto {

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../auth/admin.guard';
+import { AdminOnly } from '../access/access.decorators';
 import { ErrorBody } from '../common/errors/error-body';
 import { IdPipe } from '../common/validation/id.pipe';
-import { CreateProductDto, PageQueryDto, ProductDto, ProductPageDto, UpdateProductDto } from './dto/product.dto';
+import { PageQueryDto } from '../common/dto/page-query.dto';
+import { CreateProductDto, ProductDto, ProductPageDto, UpdateProductDto } from './dto/product.dto';
 import { ProductsService } from './products.service';
 
 @ApiTags('products')

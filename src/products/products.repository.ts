@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { affectedRows } from '../database/pg-errors';
 import { Product } from './product.entity';
 
 export type NewProduct = Pick<Product, 'name' | 'priceCents' | 'quantity'>;
 export type ProductChanges = Partial<NewProduct>;
-/** What a cart view needs of a product. */
+/** What carts and checkout need of a product. */
 export type ProductStock = Pick<Product, 'id' | 'name' | 'priceCents' | 'quantity'>;
+
+interface StockRow {
+  id: number;
+  name: string;
+  price_cents: number;
+  quantity: number;
+}
+
+const toProductStock = (r: StockRow): ProductStock => ({ id: r.id, name: r.name, priceCents: r.price_cents, quantity: r.quantity });
 
 /** Product storage (Postgres). */
 @Injectable()
@@ -23,11 +33,26 @@ export class ProductsRepository {
    */
   async findStockByIds(ids: number[]): Promise<ProductStock[]> {
     if (ids.length === 0) return [];
-    const rows: { id: number; name: string; price_cents: number; quantity: number }[] = await this.products.query(
-      'SELECT id, name, price_cents, quantity FROM product WHERE id = ANY($1::int[])',
-      [ids],
+    const rows: StockRow[] = await this.products.query('SELECT id, name, price_cents, quantity FROM product WHERE id = ANY($1::int[])', [ids]);
+    return rows.map(toProductStock);
+  }
+
+  /** Locks these products' rows in id order (so concurrent checkouts never deadlock) until the transaction ends. */
+  async lockStock(manager: EntityManager, ids: number[]): Promise<ProductStock[]> {
+    const rows: StockRow[] = await manager.query('SELECT id, name, price_cents, quantity FROM product WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE', [ids]);
+    return rows.map(toProductStock);
+  }
+
+  /** Takes the units with one conditional update; true only when every line had enough. */
+  async takeStock(manager: EntityManager, lines: { pid: number; quantity: number }[]): Promise<boolean> {
+    const affected = await affectedRows(
+      manager,
+      `UPDATE product p SET quantity = p.quantity - t.quantity, updated_at = now()
+         FROM unnest($1::int[], $2::int[]) AS t(id, quantity)
+        WHERE p.id = t.id AND p.quantity >= t.quantity`,
+      [lines.map((l) => l.pid), lines.map((l) => l.quantity)],
     );
-    return rows.map((r) => ({ id: r.id, name: r.name, priceCents: r.price_cents, quantity: r.quantity }));
+    return affected === lines.length;
   }
 
   findPage(limit: number, offset: number): Promise<[Product[], number]> {

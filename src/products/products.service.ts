@@ -1,16 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { NotFound } from '../common/errors/domain-error';
 import { fromCents, toCents } from '../common/money';
 import { CreateProductDto, ProductDto, ProductPageDto, UpdateProductDto } from './dto/product.dto';
 import { Product } from './product.entity';
 import { ProductStockCache } from './product-stock.cache';
+import { ProductNotFound } from './products.errors';
 import { ProductChanges, ProductsRepository } from './products.repository';
-
-export class ProductNotFound extends NotFound {
-  constructor(id: number) {
-    super('product_not_found', `Product ${id} does not exist`, { pid: id });
-  }
-}
 
 export function toProductDto(p: Product): ProductDto {
   return {

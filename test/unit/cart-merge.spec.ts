@@ -1,4 +1,4 @@
-import { mergeCoupon, mergeLines } from '../../src/cart/cart-merge';
+import { mergeLines } from '../../src/cart/cart-merge';
 
 describe('mergeLines: anonymous cart into the user cart at login', () => {
   const lines = (...pairs: [number, number][]) => pairs.map(([pid, quantity]) => ({ pid, quantity }));
@@ -14,16 +14,5 @@ describe('mergeLines: anonymous cart into the user cart at login', () => {
     ['leaves user-only lines alone', lines([1, 1], [2, 2]), lines([2, 1]), stock([1, 5], [2, 5]), lines([2, 3])],
   ])('%s', (_case, user, anonymous, stockById, expected) => {
     expect(mergeLines(user, anonymous, stockById)).toEqual(expected);
-  });
-});
-
-describe('mergeCoupon', () => {
-  it.each([
-    ['mine', 'theirs', 'mine'],
-    [null, 'theirs', 'theirs'],
-    ['mine', null, 'mine'],
-    [null, null, null],
-  ])('user %p, anonymous %p -> %p', (user, anonymous, expected) => {
-    expect(mergeCoupon(user, anonymous)).toBe(expected);
   });
 });

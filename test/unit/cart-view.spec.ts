@@ -1,5 +1,6 @@
 import type { CartLine } from '../../src/cart/cart.repository';
-import { lineStatus, reconcileCart } from '../../src/cart/cart-view';
+import { reconcileCart } from '../../src/cart/cart-view';
+import { lineStatus } from '../../src/products/stock-rules';
 import type { ProductStock } from '../../src/products/products.repository';
 
 const product = (id: number, priceCents: number, quantity: number, name = `Product ${id}`): ProductStock =>

@@ -1,6 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-
-export type LineStatus = 'ok' | 'out_of_stock' | 'insufficient_stock';
+import type { LineStatus } from '../../products/stock-rules';
 
 export class CartItemDto {
   @ApiProperty({ example: 1 }) pid: number;

@@ -3,6 +3,7 @@ import { Coupons1795608189704 } from './1795608189704-Coupons';
 import { Orders1795608617025 } from './1795608617025-Orders';
 import { Users1795609025013 } from './1795609025013-Users';
 import { OrderCartCleared1795613384005 } from './1795613384005-OrderCartCleared';
+import { OrderCartId1795700000000 } from './1795700000000-OrderCartId';
 
 /** Every migration in order, listed explicitly so the same list works from src (ts) and dist (js). */
 export const MIGRATIONS: Function[] = [
@@ -11,4 +12,5 @@ export const MIGRATIONS: Function[] = [
   Orders1795608617025,
   Users1795609025013,
   OrderCartCleared1795613384005,
+  OrderCartId1795700000000,
 ];

@@ -1,8 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { Money, ProductId, ProductName, Quantity } from '../../common/validation/decorators';
+import { Money, ProductName, Quantity } from '../../common/validation/decorators';
 
 export class CreateProductDto {
   @ProductName()
@@ -17,28 +15,6 @@ export class CreateProductDto {
 
 /** Every field optional; a field sent as null is still refused. */
 export class UpdateProductDto extends PartialType(CreateProductDto, { skipNullProperties: false }) {}
-
-/** Original contract: PUT /api/crudproducts carries the id in the body. */
-export class LegacyUpdateProductDto extends UpdateProductDto {
-  @ProductId()
-  id: number;
-}
-
-/** Original contract: DELETE /api/crudproducts {id} or ?id= */
-export class LegacyDeleteProductDto {
-  @ProductId({ optional: true })
-  id?: number;
-}
-
-export class PageQueryDto {
-  @ApiProperty({ required: false, default: 20, minimum: 1, maximum: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
-  limit: number = 20;
-
-  @ApiProperty({ required: false, default: 0, minimum: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000_000)
-  offset: number = 0;
-}
 
 export class ProductDto {
   @ApiProperty({ example: 1 }) id: number;

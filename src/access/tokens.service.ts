@@ -4,8 +4,10 @@ import type { Request } from 'express';
 import { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 
-/** Login tokens: HS256 JWTs with the user id as `sub`, valid for TOKEN_TTL. */
+/** How long a login token is valid. */
 export const TOKEN_TTL = '7d';
+
+/** Login tokens: HS256 JWTs with the user id as `sub`, valid for TOKEN_TTL. */
 
 @Injectable()
 export class TokensService {

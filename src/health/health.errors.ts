@@ -1,0 +1,8 @@
+import { HttpStatus } from '@nestjs/common';
+import { DomainError } from '../common/errors/domain-error';
+
+export class NotReady extends DomainError {
+  constructor(down: string[], details: Record<string, { status: string }>) {
+    super(HttpStatus.SERVICE_UNAVAILABLE, 'not_ready', `Not ready: ${down.join(', ')} down`, details);
+  }
+}
