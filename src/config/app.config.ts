@@ -19,7 +19,6 @@ export class AppConfig {
   readonly adminApiKey: string;
   readonly cartTtlSeconds: number;
   readonly productCacheTtlMs: number;
-  readonly logLevel: string;
   /** null: login is off and its routes answer 503 login_disabled. */
   readonly facebook: {
     appId: string;
@@ -45,7 +44,6 @@ export class AppConfig {
     this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX };
     this.cartTtlSeconds = env.CART_TTL_SECONDS;
     this.productCacheTtlMs = env.PRODUCT_CACHE_TTL_MS;
-    this.logLevel = env.LOG_LEVEL;
     this.facebook = env.FACEBOOK_APP_ID
       ? {
           appId: env.FACEBOOK_APP_ID,

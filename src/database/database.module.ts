@@ -1,4 +1,4 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app.config';
@@ -36,6 +36,20 @@ class EmbeddedPostgresShutdown implements OnApplicationShutdown {
   }
 }
 
+/** Applies pending migrations at start-up unless RUN_MIGRATIONS=false (then `npm run migrate` does it). */
+@Injectable()
+class DatabaseMigrator implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    @Inject(EMBEDDED_POSTGRES) private readonly embedded: EmbeddedPostgres | null,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.config.database.runMigrations) await migrate(this.dataSource, { lock: !this.embedded });
+  }
+}
+
 @Module({
   imports: [
     EmbeddedPostgresModule,
@@ -48,22 +62,11 @@ class EmbeddedPostgresShutdown implements OnApplicationShutdown {
           schema: config.database.schema,
           poolSize: embedded ? 1 : config.database.poolSize,
         }),
-      dataSourceFactory: async (options) => {
-        const dataSource = await new DataSource(options!).initialize();
-        return dataSource;
-      },
     }),
   ],
   providers: [
     { provide: EmbeddedPostgresShutdown, inject: [DataSource, EMBEDDED_POSTGRES], useFactory: (ds: DataSource, e: EmbeddedPostgres | null) => new EmbeddedPostgresShutdown(ds, e) },
-    {
-      provide: 'DATABASE_MIGRATED',
-      inject: [DataSource, AppConfig, EMBEDDED_POSTGRES],
-      useFactory: async (ds: DataSource, config: AppConfig, embedded: EmbeddedPostgres | null) => {
-        if (config.database.runMigrations) await migrate(ds, { lock: !embedded });
-        return true;
-      },
-    },
+    DatabaseMigrator,
   ],
 })
 export class DatabaseModule {}

@@ -1,0 +1,51 @@
+import { userCartId } from '../../src/cart/cart.service';
+import { newServices, Services } from './fakes';
+
+describe('CartService merge (over fakes)', () => {
+  let s: Services;
+  const sid = 'sid-anonymous';
+  const user = userCartId(7);
+
+  beforeEach(() => {
+    s = newServices();
+    s.catalogue.add(1, 1000, 5);
+    s.catalogue.add(2, 1000, 5);
+    s.catalogue.add(3, 1000, 5);
+  });
+  afterEach(() => s.carts.onModuleDestroy());
+
+  it('adds the quantities, clamps them to the stock, never lowers a line, skips deleted products, then empties the anonymous cart', async () => {
+    await s.carts.setLine(user, 1, 4, 5);
+    await s.carts.setLine(user, 2, 1, 5);
+    await s.carts.setLine(sid, 1, 3, 5);
+    await s.carts.setLine(sid, 3, 2, 5);
+    await s.carts.setLine(sid, 9, 1, 5); // product 9 is not in the catalogue
+    await s.cartService.mergeIntoUser(sid, 7);
+    expect((await s.carts.getCart(user)).lines.sort((a, b) => a.pid - b.pid)).toEqual([
+      { pid: 1, quantity: 5 },
+      { pid: 2, quantity: 1 },
+      { pid: 3, quantity: 2 },
+    ]);
+    expect(await s.carts.getCart(sid)).toEqual({ lines: [], couponCode: null });
+  });
+
+  it.each([
+    ['MINE', 'THEIRS', 'MINE'],
+    [null, 'THEIRS', 'THEIRS'],
+    ['MINE', null, 'MINE'],
+  ])('keeps the user coupon when there is one (user %p, anonymous %p -> %p)', async (mine, theirs, expected) => {
+    if (mine) await s.carts.setCoupon(user, mine);
+    if (theirs) await s.carts.setCoupon(sid, theirs);
+    await s.carts.setLine(sid, 1, 1, 5);
+    await s.cartService.mergeIntoUser(sid, 7);
+    expect((await s.carts.getCart(user)).couponCode).toBe(expected);
+  });
+
+  it('does nothing for an empty anonymous cart', async () => {
+    await s.carts.setLine(user, 1, 2, 5);
+    const writes = jest.spyOn(s.carts, 'setLine');
+    await s.cartService.mergeIntoUser(sid, 7);
+    expect(writes).not.toHaveBeenCalled();
+    expect((await s.carts.getCart(user)).lines).toEqual([{ pid: 1, quantity: 2 }]);
+  });
+});
