@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import type Redis from 'ioredis';
 import { AppConfig } from '../config/app.config';
+import { REDIS_CLIENT } from '../redis/redis.module';
 import { UsersModule } from '../users/users.module';
 import { AdminGuard } from './admin.guard';
-import { BearerGuard } from './bearer.guard';
-import { TOKEN_TTL, TokensService } from './tokens.service';
+import { BearerGuard, OptionalBearerGuard } from './bearer.guard';
+import { InMemoryRevokedTokens, RedisRevokedTokens, RevokedTokens } from './revoked-tokens';
+import { TokensService } from './tokens.service';
 
 /**
  * Who is calling: the admin key and Bearer tokens, and the guards built on them. It sits below the
@@ -13,9 +16,19 @@ import { TOKEN_TTL, TokensService } from './tokens.service';
 @Module({
   imports: [
     UsersModule,
-    JwtModule.registerAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { expiresIn: TOKEN_TTL } }) }),
+    JwtModule.registerAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => ({ secret: config.jwtSecret }) }),
   ],
-  providers: [AdminGuard, BearerGuard, TokensService],
-  exports: [AdminGuard, BearerGuard, TokensService],
+  providers: [
+    AdminGuard,
+    BearerGuard,
+    OptionalBearerGuard,
+    TokensService,
+    {
+      provide: RevokedTokens,
+      inject: [REDIS_CLIENT],
+      useFactory: (redis: Redis | null): RevokedTokens => (redis ? new RedisRevokedTokens(redis) : new InMemoryRevokedTokens()),
+    },
+  ],
+  exports: [AdminGuard, BearerGuard, OptionalBearerGuard, TokensService],
 })
 export class AccessModule {}

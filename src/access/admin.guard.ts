@@ -27,9 +27,9 @@ export class AdminGuard implements CanActivate {
     const header = req.headers['x-api-key'];
     const given = typeof header === 'string' ? header : '';
     if (given && timingSafeEqual(digest(given), this.expected)) return true;
-    const user = await this.tokens.userFromRequest(req);
-    if (user?.role === 'admin') return true;
-    if (user) throw new Forbidden('This account is not an admin');
+    const auth = await this.tokens.authenticate(req);
+    if (auth?.user.role === 'admin') return true;
+    if (auth) throw new Forbidden('This account is not an admin');
     throw new Unauthorized('A valid X-API-Key header (or an admin Bearer token) is required');
   }
 }

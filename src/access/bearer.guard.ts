@@ -1,18 +1,35 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { Unauthorized } from './access.errors';
-import { TokensService } from './tokens.service';
+import { Authenticated, TokensService } from './tokens.service';
 
-/** Routes for a logged-in user: `Authorization: Bearer <token>`; the user is put on `req.user`. */
+/** The request as the access guards leave it: `auth` set when a valid Bearer token came with it. */
+export type AuthenticatedRequest = Request & { auth?: Authenticated | null };
+
+/** Routes for a logged-in user: a valid `Authorization: Bearer <token>` is required; it is put on `req.auth`. */
 @Injectable()
 export class BearerGuard implements CanActivate {
   constructor(private readonly tokens: TokensService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<Request & { user?: unknown }>();
-    const user = await this.tokens.userFromRequest(req);
-    if (!user) throw new Unauthorized('A valid Bearer token is required');
-    req.user = user;
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    req.auth = await this.tokens.authenticate(req);
+    if (!req.auth) throw new Unauthorized('A valid Bearer token is required');
+    return true;
+  }
+}
+
+/**
+ * Cart routes: a Bearer token makes the request act on that user's cart, none on the sid's
+ * anonymous cart. A token that is sent but invalid, expired or revoked is 401, never anonymous.
+ */
+@Injectable()
+export class OptionalBearerGuard implements CanActivate {
+  constructor(private readonly tokens: TokensService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    req.auth = await this.tokens.authenticate(req);
     return true;
   }
 }

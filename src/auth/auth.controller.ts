@@ -1,12 +1,13 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Caller, LoggedIn } from '../access/access.decorators';
+import type { Authenticated } from '../access/tokens.service';
 import { ErrorBody } from '../common/errors/error-body';
 import { User } from '../users/user.entity';
-import { LoggedIn } from '../access/access.decorators';
 import { AuthService, toMeDto } from './auth.service';
-import { LoginResultDto, LogoutDto, MeDto } from './dto/auth.dto';
-import { FacebookAuthGuard, FacebookLogin } from './facebook-auth.guard';
+import { LoginResultDto, MeDto } from './dto/auth.dto';
+import { FacebookAuthGuard } from './facebook-auth.guard';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -15,10 +16,8 @@ export class AuthController {
 
   @Get('facebook')
   @UseGuards(FacebookAuthGuard)
-  @ApiOperation({ summary: 'Start a Facebook login for session `sid`: 302 to Facebook with a single-use state (10 minutes)' })
-  @ApiQuery({ name: 'sid', required: true, example: 'k3Jx9_aQ2mZ0pL7tR4vW8c' })
-  @ApiFoundResponse({ description: 'Redirect to the Facebook authorization URL (client_id, redirect_uri, state)' })
-  @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid sid' })
+  @ApiOperation({ summary: 'Start a Facebook login: 302 to Facebook with a single-use state (10 minutes) bound to this browser' })
+  @ApiFoundResponse({ description: 'Redirect to the Facebook authorization URL (client_id, redirect_uri, state); sets the HttpOnly cw_login cookie' })
   @ApiServiceUnavailableResponse({ type: ErrorBody, description: '`login_disabled`' })
   start(): void {
     // FacebookAuthGuard has answered with the redirect
@@ -28,33 +27,37 @@ export class AuthController {
   @UseGuards(FacebookAuthGuard)
   @ApiOperation({
     summary: 'Facebook sends the browser back here: finish the login',
-    description: "Merges the session's anonymous cart into the user's cart and links the session to the user. With AUTH_SUCCESS_REDIRECT set: 302 there with `#token=...&sid=...`.",
+    description:
+      "Answers the user and a Bearer token (`Cache-Control: no-store`). No cart is touched: the client then merges the anonymous cart it holds with POST /api/me/cart/merge. With AUTH_SUCCESS_REDIRECT set: 302 there with `#token=...` in the fragment, and an empty body.",
   })
   @ApiOkResponse({ type: LoginResultDto })
   @ApiFoundResponse({ description: 'When AUTH_SUCCESS_REDIRECT is set' })
-  @ApiUnauthorizedResponse({ type: ErrorBody, description: '`invalid_state` (missing, forged, expired or reused) or `login_denied`; nobody is logged in, no cart changes' })
+  @ApiUnauthorizedResponse({ type: ErrorBody, description: '`invalid_state` (missing, forged, expired, reused, or another browser) or `login_denied`' })
   @ApiServiceUnavailableResponse({ type: ErrorBody, description: '`login_disabled`' })
-  async callback(@Req() req: Request & { user: FacebookLogin }, @Res({ passthrough: true }) res: Response): Promise<LoginResultDto | void> {
-    const result = await this.auth.completeLogin(req.user.user, req.user.sid);
+  callback(@Req() req: Request & { user: User }, @Res({ passthrough: true }) res: Response): LoginResultDto | void {
+    const result = this.auth.completeLogin(req.user);
+    res.setHeader('Cache-Control', 'no-store');
     const redirect = this.auth.successRedirect(result);
-    if (redirect) return res.redirect(302, redirect);
-    return result;
+    if (!redirect) return result;
+    // not res.redirect(): its body repeats the URL, token included
+    res.status(302).setHeader('Location', redirect);
+    res.end();
   }
 
   @Post('logout')
+  @LoggedIn()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Unlink a session from its user; it gets a fresh empty anonymous cart (the user keeps theirs)' })
+  @ApiOperation({ summary: 'Revoke this Bearer token (refused from now until it would have expired); the user keeps their cart' })
   @ApiNoContentResponse({ description: 'Logged out' })
-  @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid sid' })
-  async logout(@Body() dto: LogoutDto): Promise<void> {
-    await this.auth.logout(dto.sid);
+  async logout(@Caller() caller: Authenticated): Promise<void> {
+    await this.auth.logout(caller);
   }
 
   @Get('me')
   @LoggedIn()
   @ApiOperation({ summary: 'The user behind the Bearer token' })
   @ApiOkResponse({ type: MeDto })
-  me(@Req() req: Request & { user: User }): MeDto {
-    return toMeDto(req.user);
+  me(@Caller() caller: Authenticated): MeDto {
+    return toMeDto(caller.user);
   }
 }

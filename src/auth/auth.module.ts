@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { AccessModule } from '../access/access.module';
-import { CartModule } from '../cart/cart.module';
 import { AppConfig } from '../config/app.config';
 import { UsersModule } from '../users/users.module';
 import { UsersRepository } from '../users/users.repository';
@@ -9,12 +8,12 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { FacebookAuthGuard } from './facebook-auth.guard';
 import { FacebookStrategy } from './facebook.strategy';
-import { SessionStore } from './session.store';
-import { SessionsModule } from './sessions.module';
+import { LoginStateModule } from './login-state.module';
+import { LoginStateStore } from './login-state.store';
 
-/** Facebook login: the redirect flow, finishing a login (cart merge, token), logout. */
+/** Facebook login: the redirect flow, finishing a login (a token), logout (revoking it). */
 @Module({
-  imports: [PassportModule, AccessModule, UsersModule, CartModule, SessionsModule],
+  imports: [PassportModule, AccessModule, UsersModule, LoginStateModule],
   controllers: [AuthController],
   providers: [
     AuthService,
@@ -22,9 +21,9 @@ import { SessionsModule } from './sessions.module';
     {
       // registered with passport only when login is configured
       provide: FacebookStrategy,
-      inject: [AppConfig, SessionStore, UsersRepository],
-      useFactory: (config: AppConfig, sessions: SessionStore, users: UsersRepository) =>
-        config.facebook ? new FacebookStrategy(config.facebook, sessions, users) : null,
+      inject: [AppConfig, LoginStateStore, UsersRepository],
+      useFactory: (config: AppConfig, states: LoginStateStore, users: UsersRepository) =>
+        config.facebook ? new FacebookStrategy(config.facebook, states, users) : null,
     },
   ],
 })

@@ -8,12 +8,6 @@ import { DomainError } from '../common/errors/domain-error';
 import { User } from '../users/user.entity';
 import { InvalidLoginState, LoginDenied, LoginDisabled, LoginFailed } from './auth.errors';
 
-/** What a finished Facebook login leaves on `req.user`. */
-export interface FacebookLogin {
-  user: User;
-  sid: string;
-}
-
 /**
  * Runs passport-facebook: on /auth/facebook it redirects to Facebook; on the callback it checks the
  * state, exchanges the code and reads the profile. Failures become our error shape.
@@ -42,7 +36,8 @@ export class FacebookAuthGuard extends AuthGuard('facebook') {
     return (await super.canActivate(context)) as boolean;
   }
 
-  handleRequest<T = FacebookLogin>(err: unknown, user: User | false, info: { state?: { sid?: string } } | undefined, context: ExecutionContext): T {
+  /** What a finished Facebook login leaves on `req.user`: the User. */
+  handleRequest<T = User>(err: unknown, user: User | false, _info: unknown, context: ExecutionContext): T {
     if (err instanceof DomainError) throw err;
     if (err) throw new LoginFailed();
     const req = context.switchToHttp().getRequest<Request>();
@@ -50,8 +45,6 @@ export class FacebookAuthGuard extends AuthGuard('facebook') {
       if (req.query.error) throw new LoginDenied();
       throw new InvalidLoginState();
     }
-    const sid = info?.state?.sid;
-    if (!sid) throw new InvalidLoginState();
-    return { user, sid } as T;
+    return user as T;
   }
 }

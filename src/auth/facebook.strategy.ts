@@ -3,11 +3,9 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Profile, Strategy } from 'passport-facebook';
 import { AppConfig } from '../config/app.config';
-import { ValidationFailed } from '../common/errors/domain-error';
-import { SID_PATTERN } from '../common/validation/decorators';
 import { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
-import { SessionStore } from './session.store';
+import { LoginStateStore } from './login-state.store';
 
 export const LOGIN_STATE_TTL_SECONDS = 600;
 
@@ -24,21 +22,17 @@ export function loginNonceFrom(req: Request): string | undefined {
 
 /**
  * passport-oauth2's state store: the `state` sent to Facebook is random, single-use, valid for 10
- * minutes, and bound to the session that started the login and to that browser (a nonce it holds in
- * an HttpOnly cookie), so a login link started by someone else cannot link their session to the
- * person who follows it. It lives in the SessionStore (Redis or memory): any instance can finish it.
+ * minutes, and bound to the browser that started the login (a nonce it holds in an HttpOnly cookie),
+ * so a login link started by someone else fails in the victim's browser. It lives in the
+ * LoginStateStore (Redis or memory): any instance can finish it. No cart or sid is involved: the
+ * client merges its anonymous cart itself after the login (POST /api/me/cart/merge).
  */
-export class LoginStateStore {
-  constructor(private readonly sessions: SessionStore) {}
+export class PassportStateStore {
+  constructor(private readonly states: LoginStateStore) {}
 
   store(req: Request & { loginNonce?: string }, _meta: unknown, done: Callback): void {
-    const sid = req.query.sid;
-    if (typeof sid !== 'string' || !SID_PATTERN.test(sid)) {
-      done(ValidationFailed.field('sid', 'sid must be 1-128 characters of A-Z a-z 0-9 . _ ~ -'));
-      return;
-    }
     const state = randomBytes(24).toString('base64url');
-    this.sessions.saveLoginState(state, { sid, nonce: req.loginNonce ?? '' }, LOGIN_STATE_TTL_SECONDS).then(() => done(null, state), done);
+    this.states.save(state, { nonce: req.loginNonce ?? '' }, LOGIN_STATE_TTL_SECONDS).then(() => done(null, state), done);
   }
 
   verify(req: Request, state: unknown, done: Callback): void {
@@ -47,8 +41,8 @@ export class LoginStateStore {
       return;
     }
     const nonce = loginNonceFrom(req);
-    this.sessions.takeLoginState(state).then(
-      (login) => (login && login.nonce && login.nonce === nonce ? done(null, true, { sid: login.sid }) : done(null, false, { message: 'invalid_state' })),
+    this.states.take(state).then(
+      (login) => (login && login.nonce && login.nonce === nonce ? done(null, true) : done(null, false, { message: 'invalid_state' })),
       done,
     );
   }
@@ -58,7 +52,7 @@ export class LoginStateStore {
 export class FacebookStrategy extends PassportStrategy(Strategy, 'facebook') {
   constructor(
     config: NonNullable<AppConfig['facebook']>,
-    sessions: SessionStore,
+    states: LoginStateStore,
     private readonly users: UsersRepository,
   ) {
     super({
@@ -71,7 +65,7 @@ export class FacebookStrategy extends PassportStrategy(Strategy, 'facebook') {
       profileFields: ['id', 'displayName', 'emails'],
       scope: ['email'],
       // passport-oauth2 accepts a state store object; passport-facebook's typings do not list it
-      store: new LoginStateStore(sessions),
+      store: new PassportStateStore(states),
     } as unknown as ConstructorParameters<typeof Strategy>[0]);
   }
 

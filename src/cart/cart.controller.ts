@@ -1,9 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Caller, Shopper } from '../access/access.decorators';
+import type { Authenticated } from '../access/tokens.service';
 import { ErrorBody } from '../common/errors/error-body';
 import { ApplyCouponDto } from '../coupons/dto/coupon.dto';
 import { IdPipe } from '../common/validation/id.pipe';
 import { SidPipe } from '../common/validation/sid.pipe';
+import { cartOf } from './cart-ref';
 import { CartService } from './cart.service';
 import { AddCartItemDto, SetCartItemDto } from './dto/cart-item.dto';
 import { CartViewDto } from './dto/cart-view.dto';
@@ -11,6 +14,7 @@ import { CartViewDto } from './dto/cart-view.dto';
 const SidParam = () => ApiParam({ name: 'sid', description: 'Cart session id: 1-128 characters of A-Z a-z 0-9 . _ ~ -', example: 'k3Jx9_aQ2mZ0pL7tR4vW8c' });
 
 @ApiTags('carts')
+@Shopper()
 @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid sid, pid or quantity; `details` names the field' })
 @Controller('api/carts/:sid')
 export class CartController {
@@ -20,8 +24,8 @@ export class CartController {
   @SidParam()
   @ApiOperation({ summary: 'View a cart, reconciled with the live catalogue (an unknown sid is an empty cart)' })
   @ApiOkResponse({ type: CartViewDto })
-  view(@Param('sid', SidPipe) sid: string): Promise<CartViewDto> {
-    return this.carts.view(sid);
+  view(@Param('sid', SidPipe) sid: string, @Caller() caller: Authenticated | null): Promise<CartViewDto> {
+    return this.carts.view(cartOf(sid, caller));
   }
 
   @Post('items')
@@ -31,8 +35,8 @@ export class CartController {
   @ApiOkResponse({ type: CartViewDto })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
   @ApiConflictResponse({ type: ErrorBody, description: '`out_of_stock` (with `instock`; the cart is unchanged) or `cart_full`' })
-  add(@Param('sid', SidPipe) sid: string, @Body() dto: AddCartItemDto): Promise<CartViewDto> {
-    return this.carts.addItem(sid, dto.pid, dto.quantity);
+  add(@Param('sid', SidPipe) sid: string, @Caller() caller: Authenticated | null, @Body() dto: AddCartItemDto): Promise<CartViewDto> {
+    return this.carts.addItem(cartOf(sid, caller), dto.pid, dto.quantity);
   }
 
   @Put('items/:pid')
@@ -41,16 +45,16 @@ export class CartController {
   @ApiOkResponse({ type: CartViewDto })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
   @ApiConflictResponse({ type: ErrorBody, description: '`out_of_stock` (with `instock`; the cart is unchanged) or `cart_full`' })
-  set(@Param('sid', SidPipe) sid: string, @Param('pid', IdPipe) pid: number, @Body() dto: SetCartItemDto): Promise<CartViewDto> {
-    return this.carts.setItem(sid, pid, dto.quantity);
+  set(@Param('sid', SidPipe) sid: string, @Caller() caller: Authenticated | null, @Param('pid', IdPipe) pid: number, @Body() dto: SetCartItemDto): Promise<CartViewDto> {
+    return this.carts.setItem(cartOf(sid, caller), pid, dto.quantity);
   }
 
   @Delete('items/:pid')
   @SidParam()
   @ApiOperation({ summary: 'Remove a line' })
   @ApiOkResponse({ type: CartViewDto })
-  remove(@Param('sid', SidPipe) sid: string, @Param('pid', IdPipe) pid: number): Promise<CartViewDto> {
-    return this.carts.removeItem(sid, pid);
+  remove(@Param('sid', SidPipe) sid: string, @Caller() caller: Authenticated | null, @Param('pid', IdPipe) pid: number): Promise<CartViewDto> {
+    return this.carts.removeItem(cartOf(sid, caller), pid);
   }
 
   @Post('coupon')
@@ -60,16 +64,16 @@ export class CartController {
   @ApiOkResponse({ type: CartViewDto })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`coupon_not_found`' })
   @ApiUnprocessableEntityResponse({ type: ErrorBody, description: '`coupon_not_applicable`; `details.reason` is inactive, not_started, expired or used_up' })
-  applyCoupon(@Param('sid', SidPipe) sid: string, @Body() dto: ApplyCouponDto): Promise<CartViewDto> {
-    return this.carts.applyCoupon(sid, dto.code);
+  applyCoupon(@Param('sid', SidPipe) sid: string, @Caller() caller: Authenticated | null, @Body() dto: ApplyCouponDto): Promise<CartViewDto> {
+    return this.carts.applyCoupon(cartOf(sid, caller), dto.code);
   }
 
   @Delete('coupon')
   @SidParam()
   @ApiOperation({ summary: 'Take the coupon off the cart' })
   @ApiOkResponse({ type: CartViewDto })
-  removeCoupon(@Param('sid', SidPipe) sid: string): Promise<CartViewDto> {
-    return this.carts.removeCoupon(sid);
+  removeCoupon(@Param('sid', SidPipe) sid: string, @Caller() caller: Authenticated | null): Promise<CartViewDto> {
+    return this.carts.removeCoupon(cartOf(sid, caller));
   }
 
   @Delete()
@@ -77,7 +81,7 @@ export class CartController {
   @SidParam()
   @ApiOperation({ summary: 'Empty the cart' })
   @ApiNoContentResponse({ description: 'The cart is empty' })
-  async clear(@Param('sid', SidPipe) sid: string): Promise<void> {
-    await this.carts.clear(sid);
+  async clear(@Param('sid', SidPipe) sid: string, @Caller() caller: Authenticated | null): Promise<void> {
+    await this.carts.clear(cartOf(sid, caller));
   }
 }

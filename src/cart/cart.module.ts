@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { SessionsModule } from '../auth/sessions.module';
+import { AccessModule } from '../access/access.module';
 import { AppConfig } from '../config/app.config';
 import { CouponsModule } from '../coupons/coupons.module';
 import { ProductsModule } from '../products/products.module';
@@ -9,13 +9,14 @@ import { CartController } from './cart.controller';
 import { CartRepository } from './cart.repository';
 import { CartService } from './cart.service';
 import { CartSessionsController } from './cart-sessions.controller';
+import { MyCartController } from './my-cart.controller';
 import { InMemoryCartRepository } from './in-memory-cart.repository';
 import { RedisCartRepository } from './redis-cart.repository';
 
 /** Carts: the rules in CartService, the storage (Redis or memory) behind CartRepository, kept inside. */
 @Module({
-  imports: [ProductsModule, CouponsModule, SessionsModule],
-  controllers: [CartController, CartSessionsController],
+  imports: [AccessModule, ProductsModule, CouponsModule],
+  controllers: [CartController, CartSessionsController, MyCartController],
   providers: [
     CartService,
     {

@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { CouponRefusal } from '../coupons/coupon-rules';
 import { CouponNotApplicable, CouponNotFound } from '../coupons/coupon.errors';
 import { CouponUsageService } from '../coupons/coupon-usage.service';
-import { SessionStore } from '../auth/session.store';
-import { AppConfig } from '../config/app.config';
 import { ProductStockCache } from '../products/product-stock.cache';
 import { ProductStock } from '../products/products.repository';
 import { ProductNotFound } from '../products/products.errors';
 import { CartFull, OutOfStock } from './cart.errors';
+import { CartRef, cartRef, userCartId } from './cart-ref';
 import { CartRepository, LineChange, StoredCart } from './cart.repository';
 import { mergeLines } from './cart-merge';
 import { AppliedCoupon, reconcileCart } from './cart-view';
@@ -17,44 +16,29 @@ function couponDropped(code: string, reason: CouponRefusal | 'deleted'): CartNot
   return { code: 'coupon_dropped', message: `Coupon ${code} was removed from the cart: ${reason.replace('_', ' ')}`, coupon: code, reason };
 }
 
-/** The cart a logged-in user's sessions share; sids cannot contain ':', so it never clashes with one. */
-export const userCartId = (userId: number) => `user:${userId}`;
-
-/** Which cart a session works on: its own, or its user's once it is linked by a login. */
-export interface ResolvedCart {
-  cartId: string;
-  userId: number | null;
-}
-
 /** The cart's rules: changes checked against the stock, views reconciled with the catalogue. */
 @Injectable()
 export class CartService {
-  /** A session's link to its user lasts as long as a cart: CART_TTL_SECONDS after its last use. */
-  private readonly linkTtlSeconds: number;
-
   constructor(
     private readonly carts: CartRepository,
     private readonly stock: ProductStockCache,
     private readonly coupons: CouponUsageService,
-    private readonly sessions: SessionStore,
-    config: AppConfig,
-  ) {
-    this.linkTtlSeconds = config.cartTtlSeconds;
-  }
-
-  async resolve(sid: string): Promise<ResolvedCart> {
-    const userId = await this.sessions.userForSession(sid, this.linkTtlSeconds);
-    return userId === null ? { cartId: sid, userId } : { cartId: userCartId(userId), userId };
-  }
+  ) {}
 
   /**
-   * At login: merges the session's anonymous cart into the user's (quantities added, clamped to the
-   * stock; the user's coupon wins), then empties the anonymous cart.
+   * After a login, asked for by the client that holds the anonymous cart `sid`: merges it into the
+   * user's cart (quantities added, clamped to the stock, never lowering the user's line; the user's
+   * coupon wins), then empties it. Repeating it finds an empty cart and changes nothing. Answers
+   * with the view of the user's cart.
    */
-  async mergeIntoUser(sid: string, userId: number): Promise<void> {
+  async mergeIntoUser(sid: string, userId: number): Promise<CartViewDto> {
     const target = userCartId(userId);
     const [anonymous, mine] = await Promise.all([this.carts.getCart(sid), this.carts.getCart(target)]);
-    if (anonymous.lines.length === 0 && anonymous.couponCode === null) return;
+    if (anonymous.lines.length > 0 || anonymous.couponCode !== null) await this.merge(sid, target, anonymous, mine);
+    return this.viewOf(cartRef(sid, userId));
+  }
+
+  private async merge(sid: string, target: string, anonymous: StoredCart, mine: StoredCart): Promise<void> {
     const stock = new Map((await this.stock.getMany(anonymous.lines.map((l) => l.pid))).map((p) => [p.id, p.quantity]));
     await Promise.all(mergeLines(mine.lines, anonymous.lines, stock).map((l) => this.carts.setLine(target, l.pid, l.quantity, stock.get(l.pid)!)));
     if (mine.couponCode === null && anonymous.couponCode !== null) await this.carts.setCoupon(target, anonymous.couponCode); // the user's coupon wins
@@ -66,15 +50,12 @@ export class CartService {
    * with its links, whatever the cart's size. Drops lines of deleted products, and a coupon that no
    * longer applies (named in `notices`).
    */
-  async view(sid: string): Promise<CartViewDto> {
-    // read the session link and the anonymous cart together (one round trip with auto-pipelining);
-    // a linked session then reads its user's cart
-    const [userId, anonymous] = await Promise.all([this.sessions.userForSession(sid, this.linkTtlSeconds), this.carts.getCart(sid)]);
-    return userId === null ? this.viewOf(sid, sid, anonymous) : this.viewOf(sid, userCartId(userId));
+  view(ref: CartRef): Promise<CartViewDto> {
+    return this.viewOf(ref);
   }
 
-  /** The view of `cartId` for session `sid`; `cart` when the caller has just read it. */
-  private async viewOf(sid: string, cartId: string, known?: StoredCart): Promise<CartViewDto> {
+  /** The view of the cart; `known` when the caller has just read it. */
+  private async viewOf({ sid, cartId }: CartRef, known?: StoredCart): Promise<CartViewDto> {
     const cart = known ?? (await this.carts.getCart(cartId));
     const [products, found] = await Promise.all([
       this.stock.getMany(cart.lines.map((l) => l.pid)),
@@ -96,51 +77,48 @@ export class CartService {
   }
 
   /** Applies a coupon (replacing any other) if it can be used now; it may cover nothing in the cart yet. */
-  async applyCoupon(sid: string, code: string): Promise<CartViewDto> {
+  async applyCoupon(ref: CartRef, code: string): Promise<CartViewDto> {
     const { coupon, check } = await this.coupons.find(code);
     if (!coupon) throw new CouponNotFound(code);
     if (!check.applicable) throw new CouponNotApplicable(coupon.code, check.reason);
-    const { cartId } = await this.resolve(sid);
-    await this.carts.setCoupon(cartId, coupon.code);
-    return this.viewOf(sid, cartId);
+    await this.carts.setCoupon(ref.cartId, coupon.code);
+    return this.viewOf(ref);
   }
 
-  async removeCoupon(sid: string): Promise<CartViewDto> {
-    const { cartId } = await this.resolve(sid);
-    await this.carts.removeCoupon(cartId);
-    return this.viewOf(sid, cartId);
+  async removeCoupon(ref: CartRef): Promise<CartViewDto> {
+    await this.carts.removeCoupon(ref.cartId);
+    return this.viewOf(ref);
   }
 
   /** Adds `quantity` units (the line is created if new); refused when the line would exceed stock. */
-  async addItem(sid: string, pid: number, quantity = 1): Promise<CartViewDto> {
-    const [product, { cartId }] = await Promise.all([this.requireProduct(pid), this.resolve(sid)]);
-    const change = await this.carts.incrementLine(cartId, pid, quantity, product.quantity);
+  async addItem(ref: CartRef, pid: number, quantity = 1): Promise<CartViewDto> {
+    const product = await this.requireProduct(pid);
+    const change = await this.carts.incrementLine(ref.cartId, pid, quantity, product.quantity);
     this.ensureApplied(change, product, (incart) => incart + quantity);
-    return this.viewOf(sid, cartId, change.cart);
+    return this.viewOf(ref, change.cart);
   }
 
   /** Sets the line to `quantity` units; 0 removes it. */
-  async setItem(sid: string, pid: number, quantity: number): Promise<CartViewDto> {
-    if (quantity === 0) return this.removeItem(sid, pid);
-    const [product, { cartId }] = await Promise.all([this.requireProduct(pid), this.resolve(sid)]);
-    const change = await this.carts.setLine(cartId, pid, quantity, product.quantity);
+  async setItem(ref: CartRef, pid: number, quantity: number): Promise<CartViewDto> {
+    if (quantity === 0) return this.removeItem(ref, pid);
+    const product = await this.requireProduct(pid);
+    const change = await this.carts.setLine(ref.cartId, pid, quantity, product.quantity);
     this.ensureApplied(change, product, () => quantity);
-    return this.viewOf(sid, cartId, change.cart);
+    return this.viewOf(ref, change.cart);
   }
 
   /**
    * Removes the line. A line whose product has left the catalogue can still be removed; a pid that
    * is neither in the cart nor in the catalogue is `product_not_found`.
    */
-  async removeItem(sid: string, pid: number): Promise<CartViewDto> {
-    const { cartId } = await this.resolve(sid);
-    const removed = await this.carts.removeLines(cartId, [pid]);
+  async removeItem(ref: CartRef, pid: number): Promise<CartViewDto> {
+    const removed = await this.carts.removeLines(ref.cartId, [pid]);
     if (removed === 0) await this.requireProduct(pid);
-    return this.viewOf(sid, cartId);
+    return this.viewOf(ref);
   }
 
-  async clear(sid: string): Promise<void> {
-    await this.carts.clear((await this.resolve(sid)).cartId);
+  async clear(ref: CartRef): Promise<void> {
+    await this.carts.clear(ref.cartId);
   }
 
   /** The stored cart as it is (checkout reads it under its lock). */
@@ -154,11 +132,6 @@ export class CartService {
    */
   async removePurchased(cartId: string, bought: StoredCart): Promise<void> {
     await Promise.all([this.carts.removeLines(cartId, bought.lines.map((l) => l.pid)), bought.couponCode ? this.carts.removeCoupon(cartId) : undefined]);
-  }
-
-  /** Empties a cart whoever owns it (logout of a session). */
-  async empty(cartId: string): Promise<void> {
-    await this.carts.clear(cartId);
   }
 
   private async requireProduct(pid: number): Promise<ProductStock> {

@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../access/access.decorators';
+import { AdminOnly, Caller, Shopper } from '../access/access.decorators';
+import type { Authenticated } from '../access/tokens.service';
+import { cartOf } from '../cart/cart-ref';
 import { CartService } from '../cart/cart.service';
 import { CartViewDto } from '../cart/dto/cart-view.dto';
 import { ErrorBody } from '../common/errors/error-body';
@@ -54,35 +56,39 @@ export class LegacyController {
   }
 
   @Post('updatecart')
+  @Shopper()
   @HttpCode(200)
   @ApiOperation({ summary: "Change a cart line: v missing or '' adds 1, 'delete' or 0 removes, N sets the quantity" })
   @ApiOkResponse({ type: CartViewDto })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
   @ApiConflictResponse({ type: ErrorBody, description: '`out_of_stock` with `instock`; the cart is unchanged' })
-  updateCart(@Body() dto: UpdateCartDto): Promise<CartViewDto> {
+  updateCart(@Body() dto: UpdateCartDto, @Caller() caller: Authenticated | null): Promise<CartViewDto> {
     const change = parseCartChange(dto.v);
+    const cart = cartOf(dto.sid, caller);
     switch (change.kind) {
       case 'increment':
-        return this.carts.addItem(dto.sid, dto.pid, 1);
+        return this.carts.addItem(cart, dto.pid, 1);
       case 'remove':
-        return this.carts.removeItem(dto.sid, dto.pid);
+        return this.carts.removeItem(cart, dto.pid);
       case 'set':
-        return this.carts.setItem(dto.sid, dto.pid, change.quantity);
+        return this.carts.setItem(cart, dto.pid, change.quantity);
     }
   }
 
   @Get('viewcart/:sid')
+  @Shopper()
   @ApiOperation({ summary: 'View a cart (an unknown sid is an empty cart)' })
   @ApiOkResponse({ type: CartViewDto })
-  viewCart(@Param('sid', SidPipe) sid: string): Promise<CartViewDto> {
-    return this.carts.view(sid);
+  viewCart(@Param('sid', SidPipe) sid: string, @Caller() caller: Authenticated | null): Promise<CartViewDto> {
+    return this.carts.view(cartOf(sid, caller));
   }
 
   @Get('viewcart')
+  @Shopper()
   @ApiOperation({ summary: 'View a cart, sid in the query' })
   @ApiQuery({ name: 'sid', required: true })
   @ApiOkResponse({ type: CartViewDto })
-  viewCartByQuery(@Query('sid', SidPipe) sid: string): Promise<CartViewDto> {
-    return this.carts.view(sid);
+  viewCartByQuery(@Query('sid', SidPipe) sid: string, @Caller() caller: Authenticated | null): Promise<CartViewDto> {
+    return this.carts.view(cartOf(sid, caller));
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Injectable, Logger } from '@nestjs/common';
+import type { CartRef } from '../cart/cart-ref';
 import type { StoredCart } from '../cart/cart.repository';
 import { CartService } from '../cart/cart.service';
 import { CouponNotApplicable } from '../coupons/coupon.errors';
@@ -56,8 +57,8 @@ export class CheckoutService {
     private readonly coupons: CouponUsageService,
   ) {}
 
-  async checkout(sid: string, idempotencyKey?: string): Promise<CheckoutResult> {
-    const { cartId, userId } = await this.carts.resolve(sid);
+  async checkout(cart: CartRef, idempotencyKey?: string): Promise<CheckoutResult> {
+    const { cartId, userId, sid } = cart;
     let outcome: Outcome;
     try {
       outcome = await this.orders.transaction((manager) => this.underLock(manager, sid, cartId, userId, idempotencyKey ?? null));

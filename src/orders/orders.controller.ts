@@ -1,8 +1,9 @@
-import { Controller, createParamDecorator, ExecutionContext, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, createParamDecorator, ExecutionContext, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AdminOnly, LoggedIn } from '../access/access.decorators';
-import { User } from '../users/user.entity';
+import { AdminOnly, Caller, LoggedIn, Shopper } from '../access/access.decorators';
+import type { Authenticated } from '../access/tokens.service';
+import { cartOf } from '../cart/cart-ref';
 import { ValidationFailed } from '../common/errors/domain-error';
 import { ErrorBody } from '../common/errors/error-body';
 import { SidPipe } from '../common/validation/sid.pipe';
@@ -32,6 +33,7 @@ export class OrdersController {
   ) {}
 
   @Post('carts/:sid/checkout')
+  @Shopper()
   @ApiOperation({
     summary: 'Place an order from the cart, in one transaction; the cart is cleared after',
     description:
@@ -46,10 +48,11 @@ export class OrdersController {
   @ApiUnprocessableEntityResponse({ type: ErrorBody, description: '`idempotency_key_reused`: the key placed an order for a different cart' })
   async checkout(
     @Param('sid', SidPipe) sid: string,
+    @Caller() caller: Authenticated | null,
     @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<OrderDto> {
-    const { order, replayed } = await this.checkouts.checkout(sid, key);
+    const { order, replayed } = await this.checkouts.checkout(cartOf(sid, caller), key);
     res.status(replayed ? HttpStatus.OK : HttpStatus.CREATED);
     return order;
   }
@@ -67,8 +70,8 @@ export class OrdersController {
   @LoggedIn()
   @ApiOperation({ summary: "The logged-in user's own orders, newest first" })
   @ApiOkResponse({ type: OrderPageDto })
-  myOrders(@Req() req: Request & { user: User }, @Query() page: PageQueryDto): Promise<OrderPageDto> {
-    return this.orders.list(page.limit, page.offset, req.user.id);
+  myOrders(@Caller() caller: Authenticated, @Query() page: PageQueryDto): Promise<OrderPageDto> {
+    return this.orders.list(page.limit, page.offset, caller.user.id);
   }
 
   @Get('orders')

@@ -1,4 +1,4 @@
-import { userCartId } from '../../src/cart/cart.service';
+import { userCartId } from '../../src/cart/cart-ref';
 import { newServices, Services } from './fakes';
 
 describe('CartService merge (over fakes)', () => {
@@ -11,6 +11,8 @@ describe('CartService merge (over fakes)', () => {
     s.catalogue.add(1, 1000, 5);
     s.catalogue.add(2, 1000, 5);
     s.catalogue.add(3, 1000, 5);
+    s.coupons.add('MINE');
+    s.coupons.add('THEIRS');
   });
   afterEach(() => s.carts.onModuleDestroy());
 
@@ -20,7 +22,8 @@ describe('CartService merge (over fakes)', () => {
     await s.carts.setLine(sid, 1, 3, 5);
     await s.carts.setLine(sid, 3, 2, 5);
     await s.carts.setLine(sid, 9, 1, 5); // product 9 is not in the catalogue
-    await s.cartService.mergeIntoUser(sid, 7);
+    const view = await s.cartService.mergeIntoUser(sid, 7);
+    expect(view.items.map((i) => [i.pid, i.incart])).toEqual([[1, 5], [2, 1], [3, 2]]);
     expect((await s.carts.getCart(user)).lines.sort((a, b) => a.pid - b.pid)).toEqual([
       { pid: 1, quantity: 5 },
       { pid: 2, quantity: 1 },
@@ -39,6 +42,14 @@ describe('CartService merge (over fakes)', () => {
     await s.carts.setLine(sid, 1, 1, 5);
     await s.cartService.mergeIntoUser(sid, 7);
     expect((await s.carts.getCart(user)).couponCode).toBe(expected);
+  });
+
+  it('a repeated merge changes nothing and answers the view', async () => {
+    await s.carts.setLine(sid, 1, 2, 5);
+    const first = await s.cartService.mergeIntoUser(sid, 7);
+    const again = await s.cartService.mergeIntoUser(sid, 7);
+    expect(again).toEqual(first);
+    expect((await s.carts.getCart(user)).lines).toEqual([{ pid: 1, quantity: 2 }]);
   });
 
   it('does nothing for an empty anonymous cart', async () => {

@@ -1,8 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { InMemorySessionStore } from '../../src/auth/in-memory-session.store';
 import { CartService } from '../../src/cart/cart.service';
 import { InMemoryCartRepository } from '../../src/cart/in-memory-cart.repository';
-import type { AppConfig } from '../../src/config/app.config';
 import { checkCoupon } from '../../src/coupons/coupon-rules';
 import type { CouponLookup, CouponUsageService } from '../../src/coupons/coupon-usage.service';
 import type { CouponWithProducts } from '../../src/coupons/coupons.repository';
@@ -122,8 +120,7 @@ export function newServices(): Services {
   const catalogue = new FakeCatalogue();
   const coupons = new FakeCoupons();
   const orders = new FakeOrders();
-  const config = { cartTtlSeconds: 3600 } as AppConfig;
-  const cartService = new CartService(carts, catalogue.cache, coupons.port, new InMemorySessionStore(), config);
+  const cartService = new CartService(carts, catalogue.cache, coupons.port);
   const checkout = new CheckoutService(cartService, orders.repo, catalogue.stock, coupons.port);
   return { carts, catalogue, coupons, orders, cartService, checkout };
 }

@@ -1,5 +1,4 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Sid } from '../../common/validation/decorators';
 
 export class UserDto {
   @ApiProperty({ example: 12 }) id: number;
@@ -13,11 +12,5 @@ export class MeDto extends UserDto {
 
 export class LoginResultDto {
   @ApiProperty({ type: UserDto }) user: UserDto;
-  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiJ9...', description: 'Bearer token (JWT, 7 days)' }) token: string;
-  @ApiProperty({ example: 'k3Jx9_aQ2mZ0pL7tR4vW8c', description: 'The session, now linked to the user' }) sid: string;
-}
-
-export class LogoutDto {
-  @Sid()
-  sid: string;
+  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiJ9...', description: 'Bearer token (JWT HS256, 7 days, revoked by POST /auth/logout)' }) token: string;
 }

@@ -1,0 +1,28 @@
+import Redis from 'ioredis';
+import { InMemoryRevokedTokens, RedisRevokedTokens } from '../src/access/revoked-tokens';
+import { InMemoryLoginStateStore } from '../src/auth/in-memory-login-state.store';
+import { RedisLoginStateStore } from '../src/auth/redis-login-state.store';
+import { loginStateStoreContract, revokedTokensContract } from './contracts/login-state-store.contract';
+import { deleteKeys, TEST_REDIS_URL, uniqueName } from './helpers/test-app';
+
+let now = Date.now();
+const fakeClock = () => now;
+const advance = (ms: number) => {
+  now += ms;
+  return Promise.resolve();
+};
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+loginStateStoreContract('in-memory', () => Promise.resolve(new InMemoryLoginStateStore(fakeClock)), advance);
+revokedTokensContract('in-memory', () => Promise.resolve(new InMemoryRevokedTokens(fakeClock)), advance);
+
+describe('Redis', () => {
+  const prefix = `${uniqueName('login_state')}:`;
+  const client = new Redis(TEST_REDIS_URL, { keyPrefix: prefix });
+  afterAll(async () => {
+    await client.quit();
+    await deleteKeys(prefix);
+  });
+  loginStateStoreContract('redis', () => Promise.resolve(new RedisLoginStateStore(client)), sleep);
+  revokedTokensContract('redis', () => Promise.resolve(new RedisRevokedTokens(client)), sleep);
+});
