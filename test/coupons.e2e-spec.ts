@@ -56,6 +56,15 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
       ['negative upto', { upto: -1 }, 'upto'],
       ['flatoff with 3 decimals', { flatoff: 1.234 }, 'flatoff'],
       ['startsAt not a date', { startsAt: 'soon' }, 'startsAt'],
+      // dates the probe found stored shifted or answered with a 500: only real ISO 8601 instants, 2000-2100
+      ['startsAt on 30 February', { startsAt: '2026-02-30T00:00:00Z' }, 'startsAt'],
+      ['startsAt a date without a time and zone', { startsAt: '2026-02-28' }, 'startsAt'],
+      ['startsAt true', { startsAt: true }, 'startsAt'],
+      ['startsAt 0', { startsAt: 0 }, 'startsAt'],
+      ['expiresAt in year -4714', { expiresAt: '-004714-11-24T00:00:00Z' }, 'expiresAt'],
+      ['expiresAt in year 9999', { expiresAt: '9999-12-31T23:59:59Z' }, 'expiresAt'],
+      ['expiresAt at 25 o\'clock', { expiresAt: '2027-01-01T25:00:00Z' }, 'expiresAt'],
+      ['expiresAt with an offset of +24:00', { expiresAt: '2027-01-01T00:00:00+24:00' }, 'expiresAt'],
       ['expiresAt before startsAt', { startsAt: '2027-01-02T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z' }, 'expiresAt'],
       ['maxRedemptions 0', { maxRedemptions: 0 }, 'maxRedemptions'],
       ['active not a boolean', { active: 'yes' }, 'active'],
@@ -66,6 +75,12 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
       const res = await request(t.http).post('/api/coupons').set(admin).send({ ...makeCoupon(), ...changes }).expect(400);
       expect(res.body.code).toBe('validation_failed');
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+    });
+
+    it('stores an instant given with an offset as that instant', async () => {
+      const res = await request(t.http).post('/api/coupons').set(admin).send(makeCoupon({ startsAt: '2027-01-01T02:00:00+02:00', expiresAt: '2027-06-01T00:00:00.5Z' })).expect(201);
+      expect(res.body).toMatchObject({ startsAt: '2027-01-01T00:00:00.000Z', expiresAt: '2027-06-01T00:00:00.500Z' });
+      await request(t.http).patch(`/api/coupons/${res.body.code}`).set(admin).send({ startsAt: '2027-02-29T00:00:00Z' }).expect(400);
     });
 
     it('refuses an unknown product with 404 and creates nothing', async () => {

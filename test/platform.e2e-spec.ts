@@ -20,6 +20,29 @@ describe('Platform: errors, docs, health (e2e)', () => {
     expect(res.body).toEqual({ ...errorShape, statusCode: 400, code: 'malformed_json' });
   });
 
+  it('attack: JSON nested 1,314 levels deep -> 400 validation_failed on every JSON route, no 500, nothing logged as an error', async () => {
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    const deep = `${'['.repeat(1314)}${']'.repeat(1314)}`;
+    for (const [method, path] of [
+      ['post', '/api/updatecart'],
+      ['post', '/api/carts/abc/items'],
+      ['put', '/api/carts/abc/items/1'],
+      ['post', '/api/carts/abc/coupon'],
+      ['post', '/api/carts/abc/checkout'],
+      ['post', '/api/me/cart/merge'],
+      ['post', '/api/products'],
+    ] as const) {
+      const res = await request(t.http)[method](path).set('Content-Type', 'application/json').send(`{"sid": ${deep}}`).expect(400);
+      expect(res.body).toEqual({ ...errorShape, statusCode: 400, code: 'validation_failed', details: [{ field: 'body', message: expect.stringContaining('32') }] });
+    }
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+    // 32 levels, and brackets inside strings, are fine (the usual validation answers)
+    const ok = `${'['.repeat(31)}1${']'.repeat(31)}`;
+    const res = await request(t.http).post('/api/updatecart').set('Content-Type', 'application/json').send(`{"sid": ${ok}, "pid": 1, "note": "${'['.repeat(100)}"}`).expect(400);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['sid']);
+  });
+
   it('a body over 100 kB -> 413 payload_too_large (JSON and form)', async () => {
     const big = 'x'.repeat(110 * 1024);
     const json = await request(t.http).post('/api/updatecart').send({ sid: 'a', pid: 1, pad: big }).expect(413);

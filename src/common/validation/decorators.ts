@@ -100,3 +100,43 @@ export function Sid(opts: Opts = {}) {
     Matches(SID_PATTERN, { message: '$property must be 1-128 characters of A-Z a-z 0-9 . _ ~ -' }),
   );
 }
+
+/** Earliest and latest instant a date field accepts. */
+export const MIN_INSTANT = Date.UTC(2000, 0, 1);
+export const MAX_INSTANT = Date.UTC(2100, 0, 1);
+
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Parses a strict ISO 8601 instant: a string with date, time and zone (`Z` or `±hh:mm`), a real
+ * calendar date and time, between 2000 and 2100. Anything else (`2026-02-30`, `true`, `0`, a date
+ * without a time or zone, year -4714) is null.
+ */
+export function parseInstant(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const m = INSTANT.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return null;
+  if (hour > 23 || minute > 59 || second > 59 || Number(m[8] ?? 0) > 23 || Number(m[9] ?? 0) > 59) return null;
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime()) || at.getTime() < MIN_INSTANT || at.getTime() > MAX_INSTANT) return null;
+  return at;
+}
+
+/** An optional, nullable date-time field: a strict ISO 8601 instant (see parseInstant), turned into a Date. */
+export function Instant(opts: { example: string; description?: string }) {
+  return applyDecorators(
+    ApiProperty({ type: String, format: 'date-time', nullable: true, required: false, ...opts }),
+    ValidateIf((_o: object, v: unknown) => v !== undefined && v !== null),
+    Transform(({ value }: { value: unknown }) => (value === null || value === undefined ? value : (parseInstant(value) ?? value))),
+    ValidateBy({
+      name: 'isInstant',
+      validator: {
+        validate: (value: unknown) => value instanceof Date,
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be an ISO 8601 date-time with a zone (e.g. 2027-01-01T00:00:00Z) between 2000 and 2100`,
+      },
+    }),
+  );
+}

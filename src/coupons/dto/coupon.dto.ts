@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDate, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { HasDecimals, Money, ProductName } from '../../common/validation/decorators';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { HasDecimals, Instant, Money, ProductName } from '../../common/validation/decorators';
 
 export const COUPON_CODE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -30,16 +29,10 @@ export class CreateCouponDto {
   @Money({ optional: true, example: 0, description: 'Flat amount off' })
   flatoff?: number;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: '2026-12-01T00:00:00Z' })
-  @optional(true)
-  @Type(() => Date)
-  @IsDate({ message: 'startsAt must be an ISO 8601 date-time' })
+  @Instant({ example: '2026-12-01T00:00:00Z' })
   startsAt?: Date | null;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: '2027-01-01T00:00:00Z' })
-  @optional(true)
-  @Type(() => Date)
-  @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })
+  @Instant({ example: '2027-01-01T00:00:00Z' })
   expiresAt?: Date | null;
 
   @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, example: 100, description: 'null: unlimited' })
