@@ -552,7 +552,7 @@ async function main() {
   log(`the app runs as \`npm start\` runs it: ${machine.appCommand}`);
   const appArgs = [...nodeFlags, ...(OPT.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), 'dist/main.js'];
   if (OPT.cpuProf) log(`the app runs under --cpu-prof; its profile goes to ${profDir} when it stops`);
-  app = startChild('app', appArgs, { ...shared, PORT: String(appPort), REDIS_KEY_PREFIX: APP_PREFIX, ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'warn', RUN_MIGRATIONS: 'true' });
+  app = startChild('app', appArgs, { ...shared, PORT: String(appPort), REDIS_KEY_PREFIX: APP_PREFIX, ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'warn', RUN_MIGRATIONS: 'true', RATE_LIMIT_PER_MINUTE: '0' });
   await waitReady(app, `${APP}/health/ready`, 60_000);
   sampler = new RssSampler(app.child.pid);
   log(`app ready (pid ${app.child.pid}, RSS ${fmt(sampler.peakKb / 1024, 1)} MB)`);

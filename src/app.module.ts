@@ -8,9 +8,10 @@ import { HealthModule } from './health/health.module';
 import { LegacyModule } from './legacy/legacy.module';
 import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 
 @Module({
-  imports: [AppConfigModule, DatabaseModule, RedisModule, AuthModule, ProductsModule, CouponsModule, CartModule, OrdersModule, LegacyModule, HealthModule],
+  imports: [AppConfigModule, DatabaseModule, RedisModule, RateLimitModule, AuthModule, ProductsModule, CouponsModule, CartModule, OrdersModule, LegacyModule, HealthModule],
 })
 export class AppModule {}

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { AppConfig } from './config/app.config';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './access/access.decorators';
 import { bodyParsers } from './common/http/body-parsers';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -22,6 +23,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.disable('x-powered-by');
+  app.set('trust proxy', app.get(AppConfig).trustProxy);
   app.set('etag', false);
 
   const document = SwaggerModule.createDocument(

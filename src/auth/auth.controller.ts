@@ -8,6 +8,7 @@ import { User } from '../users/user.entity';
 import { AuthService, toMeDto } from './auth.service';
 import { LoginResultDto, MeDto } from './dto/auth.dto';
 import { FacebookAuthGuard } from './facebook-auth.guard';
+import { RateLimit } from '../rate-limit/rate-limit.module';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -16,6 +17,7 @@ export class AuthController {
 
   @Get('facebook')
   @UseGuards(FacebookAuthGuard)
+  @RateLimit() // below: its guard runs first
   @ApiOperation({ summary: 'Start a Facebook login: 302 to Facebook with a single-use state (10 minutes) bound to this browser' })
   @ApiFoundResponse({ description: 'Redirect to the Facebook authorization URL (client_id, redirect_uri, state); sets the HttpOnly cw_login cookie' })
   @ApiServiceUnavailableResponse({ type: ErrorBody, description: '`login_disabled`' })

@@ -10,6 +10,7 @@ import { cartOf } from './cart-ref';
 import { CartService } from './cart.service';
 import { AddCartItemDto, SetCartItemDto } from './dto/cart-item.dto';
 import { CartViewDto } from './dto/cart-view.dto';
+import { RateLimit } from '../rate-limit/rate-limit.module';
 
 const SidParam = () => ApiParam({ name: 'sid', description: 'Cart session id: 1-128 characters of A-Z a-z 0-9 . _ ~ -', example: 'k3Jx9_aQ2mZ0pL7tR4vW8c' });
 
@@ -29,6 +30,7 @@ export class CartController {
   }
 
   @Post('items')
+  @RateLimit()
   @HttpCode(200)
   @SidParam()
   @ApiOperation({ summary: 'Add units of a product (default 1)' })
@@ -40,6 +42,7 @@ export class CartController {
   }
 
   @Put('items/:pid')
+  @RateLimit()
   @SidParam()
   @ApiOperation({ summary: 'Set the quantity of a line (0 removes it)' })
   @ApiOkResponse({ type: CartViewDto })
@@ -50,6 +53,7 @@ export class CartController {
   }
 
   @Delete('items/:pid')
+  @RateLimit()
   @SidParam()
   @ApiOperation({ summary: 'Remove a line' })
   @ApiOkResponse({ type: CartViewDto })
@@ -58,6 +62,7 @@ export class CartController {
   }
 
   @Post('coupon')
+  @RateLimit()
   @HttpCode(200)
   @SidParam()
   @ApiOperation({ summary: 'Apply a coupon (one per cart; replaces any other)' })
@@ -69,6 +74,7 @@ export class CartController {
   }
 
   @Delete('coupon')
+  @RateLimit()
   @SidParam()
   @ApiOperation({ summary: 'Take the coupon off the cart' })
   @ApiOkResponse({ type: CartViewDto })
@@ -77,6 +83,7 @@ export class CartController {
   }
 
   @Delete()
+  @RateLimit()
   @HttpCode(204)
   @SidParam()
   @ApiOperation({ summary: 'Empty the cart' })

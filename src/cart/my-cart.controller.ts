@@ -6,6 +6,7 @@ import { ErrorBody } from '../common/errors/error-body';
 import { CartService } from './cart.service';
 import { CartViewDto } from './dto/cart-view.dto';
 import { MergeCartDto } from './dto/session.dto';
+import { RateLimit } from '../rate-limit/rate-limit.module';
 
 /** The logged-in user's own cart, beyond what the cart routes do with a Bearer token. */
 @ApiTags('carts')
@@ -15,6 +16,7 @@ export class MyCartController {
   constructor(private readonly carts: CartService) {}
 
   @Post('merge')
+  @RateLimit()
   @HttpCode(200)
   @ApiOperation({
     summary: "Merge an anonymous cart into the user's cart, then empty it",

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { EnvironmentVariables, validateEnv } from './env.validation';
+import { compile as compileProxyAddr } from 'proxy-addr';
+import { EnvironmentVariables, InvalidEnvironmentError, validateEnv } from './env.validation';
 
 /** The validated settings, typed and grouped. Built once at start-up from the environment. */
 export class AppConfig {
@@ -19,6 +20,10 @@ export class AppConfig {
   readonly adminApiKey: string;
   readonly cartTtlSeconds: number;
   readonly productCacheTtlMs: number;
+  /** Requests per minute per client IP on the rate-limited routes; 0: off. */
+  readonly rateLimitPerMinute: number;
+  /** Express's `trust proxy` setting. */
+  readonly trustProxy: boolean | number | string[];
   /** null: login is off and its routes answer 503 login_disabled. */
   readonly facebook: {
     appId: string;
@@ -44,6 +49,8 @@ export class AppConfig {
     this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX };
     this.cartTtlSeconds = env.CART_TTL_SECONDS;
     this.productCacheTtlMs = env.PRODUCT_CACHE_TTL_MS;
+    this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
+    this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
     this.facebook = env.FACEBOOK_APP_ID
       ? {
           appId: env.FACEBOOK_APP_ID,
@@ -72,3 +79,17 @@ export class AppConfig {
 }
 
 const ENV_KEYS = Object.keys(new EnvironmentVariables());
+
+/** TRUST_PROXY as Express takes it; a list is checked here so a typo fails at start-up. */
+function parseTrustProxy(value: string): boolean | number | string[] {
+  const v = value.trim();
+  if (v === 'true' || v === 'false') return v === 'true';
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  try {
+    compileProxyAddr(list);
+  } catch {
+    throw new InvalidEnvironmentError(`TRUST_PROXY must be true, false, a hop count, or a list of addresses/subnets (got ${JSON.stringify(value)})`);
+  }
+  return list;
+}

@@ -48,6 +48,18 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
   PRODUCT_CACHE_TTL_MS: number = 1000;
 
+  /** Each client IP's budget per minute for cart writes, sessions, login start and checkout; 0: no limit. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE: number = 1200;
+
+  /**
+   * Whom to believe about the client's address in X-Forwarded-For: false (nobody; the socket's
+   * address counts), true (any proxy: only behind one that always sets it), a number of proxy hops,
+   * or a comma-separated list of proxy addresses/subnets (or loopback, linklocal, uniquelocal).
+   */
+  @IsOptional() @IsString() @Matches(/^(true|false|\d{1,2}|[0-9A-Za-z.:/, ]{1,500})$/, { message: 'TRUST_PROXY must be true, false, a hop count, or a list of addresses/subnets' })
+  TRUST_PROXY: string = 'false';
+
   @IsOptional() @Transform(toBool) @IsIn([true, false], { message: 'RUN_MIGRATIONS must be true or false' })
   RUN_MIGRATIONS: boolean = true;
 

@@ -11,6 +11,7 @@ import { SidPipe } from '../common/validation/sid.pipe';
 import { CreateProductDto, ProductDto } from '../products/dto/product.dto';
 import { ProductsService } from '../products/products.service';
 import { LegacyDeleteProductDto, LegacyUpdateProductDto, parseCartChange, UpdateCartDto } from './legacy.dto';
+import { RateLimit } from '../rate-limit/rate-limit.module';
 
 /**
  * The original shop's REST contract, kept exactly for its existing clients: a thin layer over the
@@ -56,6 +57,7 @@ export class LegacyController {
   }
 
   @Post('updatecart')
+  @RateLimit()
   @Shopper()
   @HttpCode(200)
   @ApiOperation({ summary: "Change a cart line: v missing or '' adds 1, 'delete' or 0 removes, N sets the quantity" })

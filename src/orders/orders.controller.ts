@@ -11,6 +11,7 @@ import { PageQueryDto } from '../common/dto/page-query.dto';
 import { CheckoutService } from './checkout.service';
 import { OrderDto, OrderPageDto } from './dto/order.dto';
 import { OrdersService } from './orders.service';
+import { RateLimit } from '../rate-limit/rate-limit.module';
 
 /** The optional Idempotency-Key header: 1-128 printable ASCII characters, else 400. */
 export const IdempotencyKey = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
@@ -33,6 +34,7 @@ export class OrdersController {
   ) {}
 
   @Post('carts/:sid/checkout')
+  @RateLimit()
   @Shopper()
   @ApiOperation({
     summary: 'Place an order from the cart, in one transaction; the cart is cleared after',

@@ -45,6 +45,7 @@ export async function startTestApp(name: string, env: Record<string, string | un
     REDIS_KEY_PREFIX: keyPrefix,
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: 'error',
+    RATE_LIMIT_PER_MINUTE: '0', // the rate-limit suite turns it on
     ...env,
   });
   const app = await createApp();

@@ -57,3 +57,29 @@ describe('AppConfig', () => {
     expect(() => validateEnv(env)).toThrow(new RegExp(`${variable}:`));
   });
 });
+
+describe('AppConfig rate limits and proxies', () => {
+  const quiet = { warn: () => undefined } as never;
+  const build = (env: Record<string, string>) => new AppConfig(validateEnv({ ADMIN_API_KEY: 'k'.repeat(16), ...env }), quiet);
+
+  it('limits 1200 a minute and trusts no proxy by default', () => {
+    expect(build({})).toMatchObject({ rateLimitPerMinute: 1200, trustProxy: false });
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
+  ] as [string, unknown][])('TRUST_PROXY=%p is %p', (value, expected) => {
+    expect(build({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each(['10.0.0.999', 'proxy.example', 'yes please!'])('refuses TRUST_PROXY=%p at start-up, naming it', (value) => {
+    expect(() => build({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('refuses a negative RATE_LIMIT_PER_MINUTE', () => {
+    expect(() => build({ RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
+  });
+});
