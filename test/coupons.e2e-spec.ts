@@ -250,7 +250,7 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
       }
       const c = await createCoupon(t, { multiplier: 0.9, products: ids.slice(0, 10) });
       await apply(sid, c.code).expect(200);
-      t.app.get(ProductStockCache).clear();
+      await t.app.get(ProductStockCache).invalidate(ids);
       const queries = jest.spyOn(t.app.get(DataSource).logger, 'logQuery');
       const res = await request(t.http).get(`/api/viewcart/${sid}`).expect(200);
       expect(res.body.discount).toBe(10);

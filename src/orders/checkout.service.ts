@@ -72,7 +72,7 @@ export class CheckoutService {
       if (outcome.clear) await this.clearBought(outcome.replayed.id, cartId, outcome.clear);
       return { order: toOrderDto(outcome.replayed), replayed: true };
     }
-    this.stock.changed(outcome.cart.lines.map((l) => l.pid));
+    await this.stock.changed(outcome.cart.lines.map((l) => l.pid));
     await this.clearBought(outcome.placed.id, cartId, outcome.cart);
     return { order: toOrderDto(outcome.placed), replayed: false };
   }
@@ -95,7 +95,7 @@ export class CheckoutService {
     try {
       return { placed: await this.place(manager, sid, cartId, userId, cart, fingerprint, key), cart };
     } catch (err) {
-      if (err instanceof CartNotPurchasable) this.stock.changed(cart.lines.map((l) => l.pid)); // cart views should show what checkout saw
+      if (err instanceof CartNotPurchasable) await this.stock.changed(cart.lines.map((l) => l.pid)); // cart views should show what checkout saw
       throw err;
     }
   }

@@ -1,59 +1,130 @@
-import { Injectable } from '@nestjs/common';
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
+import type Redis from 'ioredis';
+import type { Keyv } from 'keyv';
 import { AppConfig } from '../config/app.config';
-import { ProductStock, ProductsRepository } from './products.repository';
-
-const MAX_ENTRIES = 50_000;
+import { REDIS_CLIENT } from '../redis/redis.module';
+import { CatalogueProduct, ProductsRepository } from './products.repository';
 
 /**
- * A short-lived in-process cache of what carts read of products (stock, name, price), for the cart
- * routes only: entries live PRODUCT_CACHE_TTL_MS (default 1 s) and are dropped at once when this
- * instance changes the product (admin writes, checkouts). Another instance's change shows within the
- * TTL. Checkout never reads it: it locks the rows in Postgres.
+ * Every product key shares one hash tag, so the Redis tier's multi-key reads and deletes stay in
+ * one slot on a Redis Cluster.
+ */
+const keyOf = (id: number) => `{catalogue}:product:${id}`;
+
+/** After a write, the shared tier is cleared again this much later, in case a read that started before the write stored the old row meanwhile. */
+const SECOND_DELETE_MS = 250;
+
+/**
+ * What cart routes and the public product route read of products (stock, name, price), in two tiers
+ * (see CatalogueCacheModule): this instance's memory, then the Redis tier shared by every instance,
+ * then Postgres. Entries live PRODUCT_CACHE_TTL_MS. A product write or a checkout on any instance
+ * drops the entries everywhere at once: it deletes them from the Redis tier and publishes the ids,
+ * and every instance (subscribed) drops them from its memory tier. An instance that loses its
+ * subscription clears its memory tier when it reconnects (it may have missed messages). Checkout
+ * never reads it: it locks the rows in Postgres.
  */
 @Injectable()
-export class ProductStockCache {
-  private readonly entries = new Map<number, { product: ProductStock; expiresAt: number }>();
+export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('CatalogueCache');
+  private readonly ttlMs: number;
+  private readonly channel: string;
+  private readonly memory: Keyv;
+  private readonly shared: Keyv | null;
+  private subscriber: Redis | null = null;
   /** Bumped by every invalidation, so a read that started before it does not store what it read. */
   private generation = 0;
-  private readonly ttlMs: number;
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
+    @Inject(CACHE_MANAGER) cache: Cache,
     private readonly products: ProductsRepository,
     config: AppConfig,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
   ) {
     this.ttlMs = config.productCacheTtlMs;
+    this.channel = `${config.redis.keyPrefix}catalogue-changed`;
+    [this.memory] = cache.stores;
+    this.shared = cache.stores[1] ?? null;
   }
 
-  /** The products that exist among `ids`: cached ones from memory, the rest in one query. */
-  async getMany(ids: number[]): Promise<ProductStock[]> {
-    if (this.ttlMs === 0) return this.products.findStockByIds(ids);
-    const now = Date.now();
-    const found: ProductStock[] = [];
-    const missing: number[] = [];
-    for (const id of ids) {
-      const entry = this.entries.get(id);
-      if (entry && entry.expiresAt > now) found.push(entry.product);
-      else missing.push(id);
+  async onModuleInit(): Promise<void> {
+    if (!this.redis || this.ttlMs === 0) return;
+    const subscriber = this.redis.duplicate({ lazyConnect: true });
+    this.subscriber = subscriber;
+    subscriber.on('error', () => undefined); // the main client logs connection problems
+    subscriber.on('message', (_channel: string, message: string) => this.dropLocal(parseIds(message)));
+    let subscribedOnce = false;
+    subscriber.on('ready', () => {
+      if (subscribedOnce) void this.memory.clear(); // messages may have been missed while disconnected
+      subscribedOnce = true;
+    });
+    await subscriber.connect();
+    await subscriber.subscribe(this.channel);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    if (this.subscriber) await this.subscriber.quit().catch(() => this.subscriber?.disconnect());
+  }
+
+  /** The products that exist among `ids`, in that order: from memory, then the shared tier, the rest in one query. */
+  async getMany(ids: number[]): Promise<CatalogueProduct[]> {
+    if (this.ttlMs === 0 || ids.length === 0) return this.products.findStockByIds(ids);
+    const generation = this.generation;
+    const keys = ids.map(keyOf);
+    const found = new Map<number, CatalogueProduct>();
+    (await this.memory.getMany<CatalogueProduct>(keys)).forEach((p, i) => p && found.set(ids[i], p));
+    let missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0 && this.shared) {
+      const fromShared = await this.shared.getMany<CatalogueProduct>(missing.map(keyOf)).catch(() => [] as (CatalogueProduct | undefined)[]);
+      const hits = missing.flatMap((_id, i) => (fromShared[i] ? [fromShared[i]] : []));
+      for (const p of hits) found.set(p.id, p);
+      if (generation === this.generation && hits.length > 0) await this.memory.setMany(hits.map((p) => ({ key: keyOf(p.id), value: p, ttl: this.ttlMs })));
+      missing = missing.filter((id) => !found.has(id));
     }
     if (missing.length > 0) {
-      const generation = this.generation;
       const fetched = await this.products.findStockByIds(missing);
-      const storable = generation === this.generation;
-      if (storable && this.entries.size + fetched.length > MAX_ENTRIES) this.entries.clear();
-      for (const product of fetched) {
-        if (storable) this.entries.set(product.id, { product, expiresAt: now + this.ttlMs });
-        found.push(product);
+      for (const p of fetched) found.set(p.id, p);
+      if (generation === this.generation && fetched.length > 0) {
+        const entries = fetched.map((p) => ({ key: keyOf(p.id), value: p, ttl: this.ttlMs }));
+        await Promise.all([this.memory.setMany(entries), this.shared?.setMany(entries).catch(() => undefined)]);
       }
     }
-    return found;
+    return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
   }
 
-  invalidate(ids: number[]): void {
+  /**
+   * These products changed (admin write, checkout): drops them here, in the shared tier and, through
+   * the channel, in every other instance's memory. Resolves when the shared tier and the other
+   * instances have been told (a Redis failure is logged; the TTL bounds the staleness then).
+   */
+  async invalidate(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    this.dropLocal(ids);
+    if (!this.redis || !this.shared || this.ttlMs === 0) return;
+    const keys = ids.map(keyOf);
+    try {
+      await this.shared.deleteMany(keys);
+      await this.redis.publish(this.channel, ids.join(','));
+    } catch (err) {
+      this.logger.warn(`could not invalidate products ${ids.join(',')} on the other instances: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.shared?.deleteMany(keys).catch(() => undefined);
+    }, SECOND_DELETE_MS);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private dropLocal(ids: number[]): void {
     this.generation += 1;
-    for (const id of ids) this.entries.delete(id);
+    void this.memory.deleteMany(ids.map(keyOf));
   }
+}
 
-  clear(): void {
-    this.entries.clear();
-  }
+function parseIds(message: string): number[] {
+  return message.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
 }

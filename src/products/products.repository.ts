@@ -8,6 +8,8 @@ export type NewProduct = Pick<Product, 'name' | 'priceCents' | 'quantity'>;
 export type ProductChanges = Partial<NewProduct>;
 /** What carts and checkout need of a product. */
 export type ProductStock = Pick<Product, 'id' | 'name' | 'priceCents' | 'quantity'>;
+/** A product as the catalogue cache holds it: what carts need, and its timestamps (ISO 8601) for the public route. */
+export type CatalogueProduct = ProductStock & { createdAt: string; updatedAt: string };
 
 interface StockRow {
   id: number;
@@ -31,10 +33,13 @@ export class ProductsRepository {
    * One query for any number of ids; ids that do not exist are simply absent from the result.
    * Plain SQL: this is on every cart request, and needs no entity hydration.
    */
-  async findStockByIds(ids: number[]): Promise<ProductStock[]> {
+  async findStockByIds(ids: number[]): Promise<CatalogueProduct[]> {
     if (ids.length === 0) return [];
-    const rows: StockRow[] = await this.products.query('SELECT id, name, price_cents, quantity FROM product WHERE id = ANY($1::int[])', [ids]);
-    return rows.map(toProductStock);
+    const rows: (StockRow & { created_at: Date; updated_at: Date })[] = await this.products.query(
+      'SELECT id, name, price_cents, quantity, created_at, updated_at FROM product WHERE id = ANY($1::int[])',
+      [ids],
+    );
+    return rows.map((r) => ({ ...toProductStock(r), createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString() }));
   }
 
   /** Locks these products' rows in id order (so concurrent checkouts never deadlock) until the transaction ends. */

