@@ -102,7 +102,7 @@ describe('Checkout (e2e, Postgres + Redis)', () => {
     ['deleted', (code: string) => request(t.http).delete(`/api/coupons/${code}`).set(admin).expect(204)],
   ])('refuses a coupon %s at checkout: 422 coupon_not_applicable; no stock taken, cart kept', async (_case, change) => {
     const p = await createProduct(t, { price: 10, quantity: 5 });
-    const c = await createCoupon(t, { multiplier: 0.5 });
+    const c = await createCoupon(t, { multiplier: 0.5, appliesTo: 'cart' });
     const sid = newSid();
     await add(sid, p.id, 2);
     await request(t.http).post(`/api/carts/${sid}/coupon`).send({ code: c.code }).expect(200);
@@ -244,7 +244,7 @@ describe('Checkout (e2e, Postgres + Redis)', () => {
 
     it('a coupon with maxRedemptions 3 raced by 12 carts: at most 3 discounted orders', async () => {
       const p = await createProduct(t, { price: 10, quantity: 100 });
-      const c = await createCoupon(t, { multiplier: 0.5, maxRedemptions: 3 });
+      const c = await createCoupon(t, { multiplier: 0.5, maxRedemptions: 3, appliesTo: 'cart' });
       const sids = Array.from({ length: 12 }, () => newSid());
       for (const sid of sids) {
         await add(sid, p.id, 1);

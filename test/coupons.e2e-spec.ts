@@ -36,6 +36,7 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
         maxRedemptions: null,
         redemptions: 0,
         active: true,
+        appliesTo: 'products',
         products: [p.id],
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
@@ -71,6 +72,8 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
       ['a product id of 0', { products: [0] }, 'products'],
       ['products not a list', { products: 3 }, 'products'],
       ['a product listed twice', { products: [1, 1] }, 'products'],
+      ['an unknown scope', { appliesTo: 'everything' }, 'appliesTo'],
+      ['a null scope', { appliesTo: null }, 'appliesTo'],
     ] as [string, Record<string, unknown>, string][])('refuses %s with 400 naming the field', async (_case, changes, field) => {
       const res = await request(t.http).post('/api/coupons').set(admin).send({ ...makeCoupon(), ...changes }).expect(400);
       expect(res.body.code).toBe('validation_failed');
@@ -130,6 +133,54 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
       expect((await request(t.http).get(`/api/coupons/${c.code}`).set(admin).expect(200)).body.products).toEqual([]);
     });
 
+    describe('appliesTo: the whole cart or its products', () => {
+      it('defaults to products; cart may be chosen; both are returned and may be patched', async () => {
+        expect((await createCoupon(t)).appliesTo).toBe('products');
+        const wide = await createCoupon(t, { appliesTo: 'cart' });
+        expect(wide).toMatchObject({ appliesTo: 'cart', products: [] });
+        const narrowed = await request(t.http).patch(`/api/coupons/${wide.code}`).set(admin).send({ appliesTo: 'products' }).expect(200);
+        expect(narrowed.body).toMatchObject({ appliesTo: 'products', products: [] });
+        const widened = await request(t.http).patch(`/api/coupons/${wide.code}`).set(admin).send({ appliesTo: 'cart' }).expect(200);
+        expect(widened.body.appliesTo).toBe('cart');
+        expect((await request(t.http).get(`/api/coupons/${wide.code}`).set(admin).expect(200)).body.appliesTo).toBe('cart');
+      });
+
+      it('a cart coupon has no products: each way of combining them is 422 coupon_scope_conflict and changes nothing', async () => {
+        const p = await createProduct(t);
+        const body = makeCoupon({ appliesTo: 'cart', products: [p.id] });
+        const created = await request(t.http).post('/api/coupons').set(admin).send(body).expect(422);
+        expect(created.body).toMatchObject({ code: 'coupon_scope_conflict', details: { code: body.code, appliesTo: 'cart', products: [p.id] } });
+        await request(t.http).get(`/api/coupons/${body.code}`).set(admin).expect(404);
+
+        const wide = await createCoupon(t, { appliesTo: 'cart' });
+        const attached = await request(t.http).put(`/api/coupons/${wide.code}/products/${p.id}`).set(admin).expect(422);
+        expect(attached.body.code).toBe('coupon_scope_conflict');
+        expect((await request(t.http).get(`/api/coupons/${wide.code}`).set(admin).expect(200)).body.products).toEqual([]);
+
+        const narrow = await createCoupon(t, { products: [p.id] });
+        const patched = await request(t.http).patch(`/api/coupons/${narrow.code}`).set(admin).send({ appliesTo: 'cart', name: 'Wider' }).expect(422);
+        expect(patched.body).toMatchObject({ code: 'coupon_scope_conflict', details: { products: [p.id] } });
+        expect((await request(t.http).get(`/api/coupons/${narrow.code}`).set(admin).expect(200)).body).toMatchObject({ appliesTo: 'products', name: narrow.name });
+        // detached first, it may become a cart coupon
+        await request(t.http).delete(`/api/coupons/${narrow.code}/products/${p.id}`).set(admin).expect(200);
+        await request(t.http).patch(`/api/coupons/${narrow.code}`).set(admin).send({ appliesTo: 'cart' }).expect(200);
+      });
+
+      it('a scope change racing a product attach: never a cart coupon with products', async () => {
+        for (let round = 0; round < 5; round++) {
+          const p = await createProduct(t);
+          const c = await createCoupon(t);
+          const [patched, attached] = await Promise.all([
+            request(t.http).patch(`/api/coupons/${c.code}`).set(admin).send({ appliesTo: 'cart' }),
+            request(t.http).put(`/api/coupons/${c.code}/products/${p.id}`).set(admin),
+          ]);
+          expect([patched.status, attached.status].sort()).toEqual([200, 422]);
+          const now = (await request(t.http).get(`/api/coupons/${c.code}`).set(admin).expect(200)).body;
+          expect([now.appliesTo, now.products]).toEqual(patched.status === 200 ? ['cart', []] : ['products', [p.id]]);
+        }
+      });
+    });
+
     it('deletes; then 404', async () => {
       const c = await createCoupon(t);
       await request(t.http).delete(`/api/coupons/${c.code}`).set(admin).expect(204);
@@ -176,7 +227,7 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
       const a = await createProduct(t, { price: 0.1, quantity: 50 });
       const b = await createProduct(t, { price: 0.1, quantity: 50 });
       const gone = await createProduct(t, { price: 100, quantity: 5 });
-      const c = await createCoupon(t, { multiplier: 1, flatoff: 0.01 });
+      const c = await createCoupon(t, { multiplier: 1, flatoff: 0.01, appliesTo: 'cart' });
       const sid = newSid();
       await add(sid, a.id, 1);
       await add(sid, b.id, 1);
@@ -191,7 +242,7 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
       const p = await createProduct(t, { price: 20 });
       const other = await createProduct(t);
       const narrow = await createCoupon(t, { multiplier: 0.5, products: [other.id] });
-      const wide = await createCoupon(t, { multiplier: 0.5 });
+      const wide = await createCoupon(t, { multiplier: 0.5, appliesTo: 'cart' });
       const sid = newSid();
       await add(sid, p.id, 1);
       expect((await apply(sid, narrow.code).expect(200)).body).toMatchObject({ coupon: { code: narrow.code }, discount: 0, total: 20 });
@@ -200,6 +251,28 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
       expect(off.body).toMatchObject({ coupon: null, discount: 0, total: 20 });
       const empty = newSid();
       expect((await apply(empty, wide.code).expect(200)).body).toMatchObject({ items: [], coupon: { code: wide.code }, total: 0 });
+    });
+
+    it.each([
+      ['detached', (code: string, pid: number) => request(t.http).delete(`/api/coupons/${code}/products/${pid}`).set(admin).expect(200)],
+      ['deleted', (_code: string, pid: number) => request(t.http).delete(`/api/products/${pid}`).set(admin).expect(204)],
+    ])('attack: a coupon whose last product is %s covers nothing, not the whole cart (views and checkout)', async (_case, loseProduct) => {
+      const target = await createProduct(t, { price: 30 });
+      const other = await createProduct(t, { price: 40, quantity: 5 });
+      const c = await createCoupon(t, { multiplier: 0.5, products: [target.id] });
+      const sid = newSid();
+      await add(sid, other.id, 2);
+      expect((await apply(sid, c.code).expect(200)).body).toMatchObject({ subtotal: 80, discount: 0, total: 80 });
+
+      await loseProduct(c.code, target.id);
+      expect((await request(t.http).get(`/api/coupons/${c.code}`).set(admin).expect(200)).body).toMatchObject({ appliesTo: 'products', products: [] });
+      // before: 50% off the whole cart (total 40); now nothing
+      const view = await request(t.http).get(`/api/carts/${sid}`).expect(200);
+      expect(view.body).toMatchObject({ coupon: { code: c.code }, subtotal: 80, discount: 0, total: 80 });
+      expect(view.body.items.map((i: { lineDiscount: number }) => i.lineDiscount)).toEqual([0]);
+      const order = await request(t.http).post(`/api/carts/${sid}/checkout`).send({ expectedTotal: 80 }).expect(201);
+      expect(order.body).toMatchObject({ subtotal: 80, discount: 0, total: 80, coupon: null });
+      expect((await request(t.http).get(`/api/coupons/${c.code}`).set(admin).expect(200)).body.redemptions).toBe(0);
     });
 
     it('refuses unknown, inactive, not started, expired and used-up coupons', async () => {
@@ -229,7 +302,7 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
       ['deleted', (code: string) => request(t.http).delete(`/api/coupons/${code}`).set(admin).expect(204), 'deleted'],
     ])('a coupon %s after it was applied is dropped at the next view, named once in notices', async (_case, change, reason) => {
       const p = await createProduct(t, { price: 10 });
-      const c = await createCoupon(t, { multiplier: 0.5 });
+      const c = await createCoupon(t, { multiplier: 0.5, appliesTo: 'cart' });
       const sid = newSid();
       await add(sid, p.id, 1);
       await apply(sid, c.code).expect(200);

@@ -1,10 +1,11 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinTable, ManyToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Product } from '../products/product.entity';
+import type { CouponScope } from './pricing';
 
 /**
  * A coupon: a percentage (`multiplierBp`, basis points of the price kept: 8000 = 20% off), a flat
- * amount and a cap, attached to products (none: the whole cart). `code` is unique without regard
- * to case (a functional index the migration creates).
+ * amount and a cap, on the whole cart or on the products it is attached to (`appliesTo`). `code`
+ * is unique without regard to case (a functional index the migration creates).
  */
 @Entity('coupon')
 @Index('coupon_code_lower_unique', { synchronize: false })
@@ -12,6 +13,7 @@ import { Product } from '../products/product.entity';
 @Check('coupon_flatoff_nonnegative', '"flatoff_cents" >= 0')
 @Check('coupon_upto_nonnegative', '"upto_cents" >= 0')
 @Check('coupon_redemptions_nonnegative', '"redemptions" >= 0')
+@Check('coupon_applies_to_scope', `"applies_to" IN ('cart', 'products')`)
 export class Coupon {
   @PrimaryGeneratedColumn()
   id: number;
@@ -49,6 +51,10 @@ export class Coupon {
 
   @Column({ type: 'boolean', default: true })
   active: boolean;
+
+  /** `cart`: every line of the cart (it has no products); `products`: only its products' lines (none: nothing). */
+  @Column({ name: 'applies_to', type: 'varchar', length: 16, default: 'products' })
+  appliesTo: CouponScope;
 
   @ManyToMany(() => Product, { onDelete: 'CASCADE' })
   @JoinTable({

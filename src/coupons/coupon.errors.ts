@@ -19,3 +19,15 @@ export class CouponCodeTaken extends Conflict {
     super('coupon_code_taken', `A coupon with code ${code} already exists (codes ignore case)`, { code });
   }
 }
+
+/** A coupon on the whole cart cannot have products: their links would mean nothing. */
+export class CouponScopeConflict extends DomainError {
+  constructor(code: string, productIds: number[]) {
+    super(
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      'coupon_scope_conflict',
+      `Coupon ${code} would apply to the whole cart and to products ${productIds.join(', ')} at once: a cart coupon has no products (detach them first, or keep appliesTo products)`,
+      { code, appliesTo: 'cart', products: productIds },
+    );
+  }
+}

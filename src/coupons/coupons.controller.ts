@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Injectable, Param, Patch, PipeTransform, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AdminOnly } from '../access/access.decorators';
 import { ValidationFailed } from '../common/errors/domain-error';
 import { ErrorBody } from '../common/errors/error-body';
@@ -30,6 +30,7 @@ export class CouponsController {
   @ApiCreatedResponse({ type: CouponDto })
   @ApiConflictResponse({ type: ErrorBody, description: '`coupon_code_taken`' })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`: a listed product does not exist' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: '`coupon_scope_conflict`: `appliesTo: cart` with products' })
   create(@Body() dto: CreateCouponDto): Promise<CouponDto> {
     return this.coupons.create(dto);
   }
@@ -51,9 +52,10 @@ export class CouponsController {
 
   @Patch(':code')
   @CodeParam()
-  @ApiOperation({ summary: 'Change any field but the code; null clears startsAt, expiresAt, maxRedemptions' })
+  @ApiOperation({ summary: 'Change any field but the code and products (appliesTo included); null clears startsAt, expiresAt, maxRedemptions' })
   @ApiOkResponse({ type: CouponDto })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`coupon_not_found`' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: '`coupon_scope_conflict`: `appliesTo: cart` while products are attached (detach them first)' })
   update(@Param('code', CouponCodePipe) code: string, @Body() dto: UpdateCouponDto): Promise<CouponDto> {
     return this.coupons.update(code, dto);
   }
@@ -72,13 +74,14 @@ export class CouponsController {
   @ApiOperation({ summary: 'Attach a product (idempotent)' })
   @ApiOkResponse({ type: CouponDto })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`coupon_not_found` or `product_not_found`' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: '`coupon_scope_conflict`: the coupon applies to the whole cart' })
   attach(@Param('code', CouponCodePipe) code: string, @Param('pid', IdPipe) pid: number): Promise<CouponDto> {
     return this.coupons.attachProduct(code, pid);
   }
 
   @Delete(':code/products/:pid')
   @CodeParam()
-  @ApiOperation({ summary: 'Detach a product (idempotent)' })
+  @ApiOperation({ summary: 'Detach a product (idempotent); a products coupon left with none covers nothing' })
   @ApiOkResponse({ type: CouponDto })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`coupon_not_found`' })
   detach(@Param('code', CouponCodePipe) code: string, @Param('pid', IdPipe) pid: number): Promise<CouponDto> {

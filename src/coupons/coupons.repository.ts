@@ -9,6 +9,9 @@ export type CouponWithProducts = Omit<Coupon, 'products'> & { productIds: number
 export type CouponFields = Omit<Coupon, 'id' | 'products' | 'redemptions' | 'createdAt' | 'updatedAt'>;
 
 export type CreateOutcome = { created: CouponWithProducts } | { conflict: 'code_taken' } | { conflict: 'product_not_found'; pid: number };
+/** null: no coupon has that code. */
+export type UpdateOutcome = { updated: CouponWithProducts } | { conflict: 'has_products'; productIds: number[] } | null;
+export type AttachOutcome = 'attached' | 'coupon_not_found' | 'product_not_found' | 'cart_scope';
 
 /** The unique index on lower(code) (created by the Coupons migration). */
 const CODE_UNIQUE = 'coupon_code_lower_unique';
@@ -81,12 +84,22 @@ export class CouponsRepository {
     }
   }
 
-  /** Applies the changes; null when no coupon has that code. */
-  async update(code: string, changes: Partial<CouponFields>): Promise<CouponWithProducts | null> {
-    const coupon = await this.findByCode(code);
-    if (!coupon) return null;
-    if (Object.keys(changes).length > 0) await this.coupons.update({ id: coupon.id }, changes);
-    return this.findByCode(coupon.code);
+  /**
+   * Applies the changes with the coupon's row locked; null when no coupon has that code. A change
+   * to `appliesTo: cart` is refused (`has_products`) while products are attached: the lock makes
+   * this and attachProduct exclusive, so a cart coupon never gains a product.
+   */
+  async update(code: string, changes: Partial<CouponFields>): Promise<UpdateOutcome> {
+    const outcome = await this.dataSource.transaction(async (manager): Promise<UpdateOutcome | number> => {
+      const locked = await this.lockByCode(manager, code);
+      if (!locked) return null;
+      if (changes.appliesTo === 'cart' && locked.productIds.length > 0) return { conflict: 'has_products', productIds: locked.productIds };
+      if (Object.keys(changes).length > 0) await manager.getRepository(Coupon).update({ id: locked.id }, changes);
+      return locked.id;
+    });
+    if (typeof outcome !== 'number') return outcome;
+    const updated = await this.withLinks().where('c.id = :id', { id: outcome }).getOne();
+    return updated ? { updated: withProductIds(updated) } : null;
   }
 
   async delete(code: string): Promise<boolean> {
@@ -94,13 +107,21 @@ export class CouponsRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** Attaches a product (idempotent). False when the product does not exist. */
-  async attachProduct(couponId: number, pid: number): Promise<boolean> {
+  /**
+   * Attaches a product (idempotent), with the coupon's row locked: refused for a coupon that
+   * applies to the whole cart (see update).
+   */
+  async attachProduct(couponId: number, pid: number): Promise<AttachOutcome> {
     try {
-      await this.link(this.dataSource.manager, couponId, pid);
-      return true;
+      return await this.dataSource.transaction(async (manager): Promise<AttachOutcome> => {
+        const [row] = (await manager.query('SELECT applies_to FROM coupon WHERE id = $1 FOR UPDATE', [couponId])) as { applies_to: string }[];
+        if (!row) return 'coupon_not_found';
+        if (row.applies_to === 'cart') return 'cart_scope';
+        await this.link(manager, couponId, pid);
+        return 'attached';
+      });
     } catch (err) {
-      if (err instanceof MissingProduct) return false;
+      if (err instanceof MissingProduct) return 'product_not_found';
       throw err;
     }
   }

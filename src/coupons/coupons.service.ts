@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ValidationFailed } from '../common/errors/domain-error';
 import { fromCents, toCents } from '../common/money';
 import { ProductNotFound } from '../products/products.errors';
-import { CouponCodeTaken, CouponNotFound } from './coupon.errors';
+import { CouponCodeTaken, CouponNotFound, CouponScopeConflict } from './coupon.errors';
 import { CouponFields, CouponsRepository, CouponWithProducts } from './coupons.repository';
 import { CouponDto, CouponPageDto, CreateCouponDto, UpdateCouponDto } from './dto/coupon.dto';
 
@@ -18,6 +18,7 @@ export function toCouponDto(c: CouponWithProducts): CouponDto {
     maxRedemptions: c.maxRedemptions,
     redemptions: c.redemptions,
     active: c.active,
+    appliesTo: c.appliesTo,
     products: c.productIds,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
@@ -34,6 +35,7 @@ function toFields(dto: UpdateCouponDto): Partial<CouponFields> {
   if (dto.expiresAt !== undefined) fields.expiresAt = dto.expiresAt;
   if (dto.maxRedemptions !== undefined) fields.maxRedemptions = dto.maxRedemptions;
   if (dto.active !== undefined) fields.active = dto.active;
+  if (dto.appliesTo !== undefined) fields.appliesTo = dto.appliesTo;
   return fields;
 }
 
@@ -57,6 +59,7 @@ export class CouponsService {
 
   async create(dto: CreateCouponDto): Promise<CouponDto> {
     ensureWindow(dto.startsAt, dto.expiresAt);
+    if (dto.appliesTo === 'cart' && dto.products?.length) throw new CouponScopeConflict(dto.code, dto.products);
     const fields: CouponFields = {
       code: dto.code,
       name: dto.name,
@@ -67,6 +70,7 @@ export class CouponsService {
       expiresAt: null,
       maxRedemptions: null,
       active: true,
+      appliesTo: 'products',
       ...toFields(dto),
     };
     const outcome = await this.coupons.create(fields, dto.products ?? []);
@@ -79,9 +83,10 @@ export class CouponsService {
     const current = await this.require(code);
     const fields = toFields(dto);
     ensureWindow(fields.startsAt === undefined ? current.startsAt : fields.startsAt, fields.expiresAt === undefined ? current.expiresAt : fields.expiresAt);
-    const updated = await this.coupons.update(current.code, fields);
-    if (!updated) throw new CouponNotFound(code);
-    return toCouponDto(updated);
+    const outcome = await this.coupons.update(current.code, fields);
+    if (!outcome) throw new CouponNotFound(code);
+    if ('conflict' in outcome) throw new CouponScopeConflict(current.code, outcome.productIds);
+    return toCouponDto(outcome.updated);
   }
 
   async delete(code: string): Promise<void> {
@@ -90,7 +95,10 @@ export class CouponsService {
 
   async attachProduct(code: string, pid: number): Promise<CouponDto> {
     const coupon = await this.require(code);
-    if (!(await this.coupons.attachProduct(coupon.id, pid))) throw new ProductNotFound(pid);
+    const outcome = await this.coupons.attachProduct(coupon.id, pid);
+    if (outcome === 'coupon_not_found') throw new CouponNotFound(code);
+    if (outcome === 'product_not_found') throw new ProductNotFound(pid);
+    if (outcome === 'cart_scope') throw new CouponScopeConflict(coupon.code, [pid]);
     return this.get(coupon.code);
   }
 

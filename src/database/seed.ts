@@ -12,7 +12,7 @@ export const DEMO_PRODUCTS = [
   { name: 'Cotton tote bag', priceCents: 1200, quantity: 25 },
 ];
 
-export const DEMO_COUPON = { code: 'flat20', name: 'Flat 20% off on plastic goods', multiplierBp: 8000, uptoCents: 0, flatoffCents: 0 };
+export const DEMO_COUPON = { code: 'flat20', name: 'Flat 20% off on plastic goods', multiplierBp: 8000, uptoCents: 0, flatoffCents: 0, appliesTo: 'products' as const };
 
 /** Loads the demo products and the flat20 coupon (attached to the first product); idempotent. */
 export async function seed(dataSource: DataSource): Promise<string[]> {

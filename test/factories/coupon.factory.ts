@@ -11,6 +11,7 @@ export interface CouponFields {
   expiresAt?: string | null;
   maxRedemptions?: number | null;
   active?: boolean;
+  appliesTo?: 'cart' | 'products';
   products?: number[];
 }
 

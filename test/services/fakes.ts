@@ -42,11 +42,12 @@ export class FakeCoupons {
   readonly coupons = new Map<string, CouponWithProducts>();
   private nextId = 1;
 
+  /** A coupon on the whole cart, or on `productIds` when given. */
   add(code: string, terms: Partial<CouponWithProducts> = {}): CouponWithProducts {
     const c: CouponWithProducts = {
       id: this.nextId++, code, name: `Coupon ${code}`, multiplierBp: 10_000, uptoCents: 0, flatoffCents: 0,
       startsAt: null, expiresAt: null, maxRedemptions: null, redemptions: 0, active: true,
-      createdAt: new Date(), updatedAt: new Date(), productIds: [], ...terms,
+      createdAt: new Date(), updatedAt: new Date(), productIds: [], appliesTo: terms.productIds ? 'products' : 'cart', ...terms,
     };
     this.coupons.set(code.toLowerCase(), c);
     return c;

@@ -1,7 +1,9 @@
 import { checkCoupon, CouponState } from '../../src/coupons/coupon-rules';
+import { MAX_TOTAL_CENTS } from '../../src/common/money';
 import { couponDiscount, CouponTerms, priceCart, spreadDiscount } from '../../src/coupons/pricing';
 
-const terms = (t: Partial<CouponTerms> = {}): CouponTerms => ({ multiplierBp: 10_000, flatoffCents: 0, uptoCents: 0, productIds: [], ...t });
+/** A whole-cart coupon, or a products coupon when `productIds` is given. */
+const terms = (t: Partial<CouponTerms> = {}): CouponTerms => ({ multiplierBp: 10_000, flatoffCents: 0, uptoCents: 0, productIds: [], appliesTo: t.productIds ? 'products' : 'cart', ...t });
 
 describe('couponDiscount: min(E, round(E * (1 - m)) + flatoff, upto if upto > 0)', () => {
   it.each([
@@ -60,13 +62,34 @@ describe('priceCart', () => {
 
   it("the issue's example: A 10.00 x 3 covered, B 5.00 not covered, multiplier 0.8 -> 35.00, 6.00, 29.00", () => {
     const p = priceCart([line(1, 3000), line(2, 500)], terms({ multiplierBp: 8000, productIds: [1] }));
-    expect(p).toEqual({ subtotalCents: 3500, discountCents: 600, totalCents: 2900, lineDiscounts: new Map([[1, 600]]) });
+    expect(p).toEqual({ subtotalCents: 3500, discountCents: 600, totalCents: 2900, lineDiscounts: new Map([[1, 600]]), tooLarge: false });
   });
 
-  it('a coupon with no products covers the whole cart', () => {
-    const p = priceCart([line(1, 3000), line(2, 500)], terms({ multiplierBp: 8000 }));
+  it('a cart coupon covers the whole cart', () => {
+    const p = priceCart([line(1, 3000), line(2, 500)], terms({ multiplierBp: 8000, appliesTo: 'cart' }));
     expect(p).toMatchObject({ subtotalCents: 3500, discountCents: 700, totalCents: 2800 });
     expect(p.lineDiscounts).toEqual(new Map([[1, 600], [2, 100]]));
+  });
+
+  describe('scope', () => {
+    const cart = [line(1, 3000), line(2, 500)];
+    it.each([
+      // appliesTo, productIds, discount, line discounts
+      ['cart, no products: every line', 'cart', [], 1750, [[1, 1500], [2, 250]]],
+      ['cart ignores product links (the admin API refuses them): every line', 'cart', [2], 1750, [[1, 1500], [2, 250]]],
+      ['products, one of them in the cart: that line', 'products', [1], 1500, [[1, 1500]]],
+      ['products, both: both lines', 'products', [1, 2], 1750, [[1, 1500], [2, 250]]],
+      ['products, none in the cart: nothing', 'products', [99], 0, []],
+      ['products with no products (the last one detached or deleted): nothing', 'products', [], 0, []],
+    ] as [string, CouponTerms['appliesTo'], number[], number, [number, number][]][])('%s', (_case, appliesTo, productIds, discount, shares) => {
+      const p = priceCart(cart, terms({ multiplierBp: 5000, flatoffCents: 0, appliesTo, productIds }));
+      expect(p).toMatchObject({ subtotalCents: 3500, discountCents: discount, totalCents: 3500 - discount });
+      expect([...p.lineDiscounts].sort((a, b) => a[0] - b[0])).toEqual(shares);
+    });
+
+    it('a flat amount on a products coupon with no products takes nothing off', () => {
+      expect(priceCart(cart, terms({ flatoffCents: 1000, appliesTo: 'products', productIds: [] })).discountCents).toBe(0);
+    });
   });
 
   it('lines that are not ok are excluded from the subtotal and from what the coupon covers', () => {
@@ -77,7 +100,7 @@ describe('priceCart', () => {
 
   it('a coupon covering nothing in the cart discounts nothing', () => {
     const p = priceCart([line(1, 3000)], terms({ multiplierBp: 5000, flatoffCents: 100, productIds: [99] }));
-    expect(p).toEqual({ subtotalCents: 3000, discountCents: 0, totalCents: 3000, lineDiscounts: new Map() });
+    expect(p).toEqual({ subtotalCents: 3000, discountCents: 0, totalCents: 3000, lineDiscounts: new Map(), tooLarge: false });
   });
 
   it('flatoff larger than the covered lines takes only those lines to zero', () => {
@@ -86,7 +109,33 @@ describe('priceCart', () => {
   });
 
   it('no coupon: total is the subtotal', () => {
-    expect(priceCart([line(1, 999), line(2, 1, false)], null)).toEqual({ subtotalCents: 999, discountCents: 0, totalCents: 999, lineDiscounts: new Map() });
+    expect(priceCart([line(1, 999), line(2, 1, false)], null)).toEqual({ subtotalCents: 999, discountCents: 0, totalCents: 999, lineDiscounts: new Map(), tooLarge: false });
+  });
+
+  describe('size', () => {
+    /** The finding: 999,999.99 x 999,999 = 999,998,990,000.01 per line. */
+    const bigLine = 99_999_999 * 999_999;
+
+    it('10 of the largest lines: exact to the cent, and within the limit', () => {
+      const p = priceCart(Array.from({ length: 10 }, (_, i) => line(i + 1, bigLine)), terms({ multiplierBp: 9999 }));
+      expect(p.subtotalCents).toBe(999_998_990_000_010);
+      expect(p.tooLarge).toBe(false);
+      // 0.01% of it, half up: 99,999,899,000.001 -> 99,999,899,000 cents
+      expect(p.discountCents).toBe(99_999_899_000);
+      expect(p.totalCents).toBe(999_998_990_000_010 - 99_999_899_000);
+      expect([...p.lineDiscounts.values()].reduce((a, b) => a + b, 0)).toBe(p.discountCents);
+    });
+
+    it('the limit itself is allowed; one cent more is too large', () => {
+      expect(priceCart([line(1, MAX_TOTAL_CENTS)], null).tooLarge).toBe(false);
+      expect(priceCart([line(1, MAX_TOTAL_CENTS), line(2, 1)], null).tooLarge).toBe(true);
+    });
+
+    it('91 of the largest lines (the finding: a subtotal one cent off) are too large; lines not ok do not count', () => {
+      const lines = Array.from({ length: 91 }, (_, i) => line(i + 1, bigLine));
+      expect(priceCart(lines, null).tooLarge).toBe(true);
+      expect(priceCart(lines.map((l, i) => ({ ...l, ok: i < 10 })), null)).toMatchObject({ subtotalCents: 999_998_990_000_010, tooLarge: false });
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { HasDecimals, Instant, Money, ProductName } from '../../common/validation/decorators';
+import { COUPON_SCOPES, type CouponScope } from '../pricing';
 
 export const COUPON_CODE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -47,7 +48,17 @@ export class CreateCouponDto {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ type: [Number], example: [1], description: 'Product ids it applies to; none: the whole cart' })
+  @ApiPropertyOptional({
+    enum: COUPON_SCOPES,
+    default: 'products',
+    example: 'products',
+    description: '`cart`: every line of the cart (the coupon can have no products); `products`: only the lines of its products (none: nothing)',
+  })
+  @optional()
+  @IsIn(COUPON_SCOPES, { message: `appliesTo must be one of: ${COUPON_SCOPES.join(', ')}` })
+  appliesTo?: CouponScope;
+
+  @ApiPropertyOptional({ type: [Number], example: [1], description: "Product ids it applies to (only with appliesTo `products`); none: it covers nothing until one is attached" })
   @optional()
   @IsArray()
   @ArrayMaxSize(1000)
@@ -58,7 +69,7 @@ export class CreateCouponDto {
   products?: number[];
 }
 
-/** Every field but the code (the coupon's handle) and its products (attach/detach routes). */
+/** Every field but the code (the coupon's handle) and its products (attach/detach routes); `appliesTo` may change. */
 export class UpdateCouponDto extends PartialType(OmitType(CreateCouponDto, ['code', 'products'] as const), { skipNullProperties: false }) {}
 
 export class ApplyCouponDto {
@@ -79,6 +90,7 @@ export class CouponDto {
   @ApiProperty({ type: 'integer', nullable: true, example: null }) maxRedemptions: number | null;
   @ApiProperty({ example: 0, description: 'Placed orders that used it' }) redemptions: number;
   @ApiProperty({ example: true }) active: boolean;
+  @ApiProperty({ enum: COUPON_SCOPES, example: 'products', description: '`cart`: every line; `products`: only the lines of `products`' }) appliesTo: CouponScope;
   @ApiProperty({ type: [Number], example: [1] }) products: number[];
   @ApiProperty({ example: '2026-11-25T12:00:00.000Z' }) createdAt: string;
   @ApiProperty({ example: '2026-11-25T12:00:00.000Z' }) updatedAt: string;
