@@ -5,7 +5,7 @@ import { CouponUsageService } from '../coupons/coupon-usage.service';
 import { ProductStockCache } from '../products/product-stock.cache';
 import { ProductStock } from '../products/products.repository';
 import { ProductNotFound } from '../products/products.errors';
-import { CartFull, OutOfStock } from './cart.errors';
+import { CartFull, CartTotalTooLarge, OutOfStock } from './cart.errors';
 import { CartRef, cartRef, userCartId } from './cart-ref';
 import { CartRepository, LineChange, StoredCart } from './cart.repository';
 import { mergeLines } from './cart-merge';
@@ -39,8 +39,11 @@ export class CartService {
   }
 
   private async merge(sid: string, target: string, anonymous: StoredCart, mine: StoredCart): Promise<void> {
-    const stock = new Map((await this.stock.getMany(anonymous.lines.map((l) => l.pid))).map((p) => [p.id, p.quantity]));
-    await Promise.all(mergeLines(mine.lines, anonymous.lines, stock).map((l) => this.carts.setLine(target, l.pid, l.quantity, stock.get(l.pid)!)));
+    const products = new Map((await this.stock.getMany(anonymous.lines.map((l) => l.pid))).map((p) => [p.id, p]));
+    const stock = new Map([...products].map(([pid, p]) => [pid, p.quantity]));
+    // a line new to the user's cart keeps the price the buyer saw in the anonymous one
+    const seen = new Map(anonymous.lines.map((l) => [l.pid, l.seenPriceCents ?? products.get(l.pid)?.priceCents ?? 0]));
+    await Promise.all(mergeLines(mine.lines, anonymous.lines, stock).map((l) => this.carts.setLine(target, l.pid, l.quantity, stock.get(l.pid)!, seen.get(l.pid)!)));
     if (mine.couponCode === null && anonymous.couponCode !== null) await this.carts.setCoupon(target, anonymous.couponCode); // the user's coupon wins
     await this.carts.clear(sid);
   }
@@ -48,7 +51,8 @@ export class CartService {
   /**
    * One cart read; at most one SQL query for the products (none while cached) and one for the coupon
    * with its links, whatever the cart's size. Drops lines of deleted products, and a coupon that no
-   * longer applies (named in `notices`).
+   * longer applies (named in `notices`); names each unit price that moved since the buyer last saw
+   * it, and remembers the prices shown.
    */
   view(ref: CartRef): Promise<CartViewDto> {
     return this.viewOf(ref);
@@ -67,12 +71,13 @@ export class CartService {
       if (found.check.applicable) applied = found.coupon;
       else notices.push(couponDropped(cart.couponCode, found.check.reason));
     }
-    const { view, deleted } = reconcileCart(sid, cart.lines, products, applied);
-    view.notices = notices;
+    const { view, deleted, seen } = reconcileCart(sid, cart.lines, products, applied);
     await Promise.all([
       deleted.length > 0 ? this.carts.removeLines(cartId, deleted) : undefined,
       notices.length > 0 ? this.carts.removeCoupon(cartId) : undefined,
+      seen.length > 0 ? this.carts.recordSeenPrices(cartId, seen) : undefined,
     ]);
+    view.notices = [...notices, ...view.notices];
     return view;
   }
 
@@ -93,7 +98,7 @@ export class CartService {
   /** Adds `quantity` units (the line is created if new); refused when the line would exceed stock. */
   async addItem(ref: CartRef, pid: number, quantity = 1): Promise<CartViewDto> {
     const product = await this.requireProduct(pid);
-    const change = await this.carts.incrementLine(ref.cartId, pid, quantity, product.quantity);
+    const change = await this.carts.incrementLine(ref.cartId, pid, quantity, product.quantity, product.priceCents);
     this.ensureApplied(change, product, (incart) => incart + quantity);
     return this.viewOf(ref, change.cart);
   }
@@ -102,7 +107,7 @@ export class CartService {
   async setItem(ref: CartRef, pid: number, quantity: number): Promise<CartViewDto> {
     if (quantity === 0) return this.removeItem(ref, pid);
     const product = await this.requireProduct(pid);
-    const change = await this.carts.setLine(ref.cartId, pid, quantity, product.quantity);
+    const change = await this.carts.setLine(ref.cartId, pid, quantity, product.quantity, product.priceCents);
     this.ensureApplied(change, product, () => quantity);
     return this.viewOf(ref, change.cart);
   }
@@ -119,6 +124,14 @@ export class CartService {
 
   async clear(ref: CartRef): Promise<void> {
     await this.carts.clear(ref.cartId);
+  }
+
+  /**
+   * The view of a cart as the caller read it, with nothing written (no line dropped, no price
+   * remembered, so the next view still names what moved): what a refused checkout shows.
+   */
+  preview(sid: string, cart: StoredCart, products: ProductStock[], coupon: AppliedCoupon | null): CartViewDto {
+    return reconcileCart(sid, cart.lines, products, coupon).view;
   }
 
   /** The stored cart as it is (checkout reads it under its lock). */
@@ -145,5 +158,6 @@ export class CartService {
       throw new OutOfStock(product.id, product.quantity, change.quantity, requested(change.quantity));
     }
     if (change.outcome === 'cart_full') throw new CartFull();
+    if (change.outcome === 'too_large') throw new CartTotalTooLarge(product.id);
   }
 }

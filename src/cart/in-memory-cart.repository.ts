@@ -1,8 +1,15 @@
 import { OnModuleDestroy } from '@nestjs/common';
-import { CartRepository, LineChange, MAX_CART_LINES, StoredCart } from './cart.repository';
+import { type Cents, MAX_TOTAL_CENTS } from '../common/money';
+import { CartRepository, LineChange, MAX_CART_LINES, SeenPrice, StoredCart } from './cart.repository';
+
+/** A line: its quantity and the unit price the buyer last saw (kept together, as in the Redis store). */
+interface MemoryLine {
+  quantity: number;
+  seenPriceCents?: Cents;
+}
 
 interface MemoryCart {
-  lines: Map<number, number>;
+  lines: Map<number, MemoryLine>;
   couponCode: string | null;
   expiresAt: number;
 }
@@ -48,7 +55,7 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
   }
 
   private emptyCart(): MemoryCart {
-    return { lines: new Map<number, number>(), couponCode: null, expiresAt: 0 };
+    return { lines: new Map<number, MemoryLine>(), couponCode: null, expiresAt: 0 };
   }
 
   getCart(sid: string): Promise<StoredCart> {
@@ -57,28 +64,32 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
 
   private snapshot(sid: string): StoredCart {
     const cart = this.live(sid);
-    return { lines: cart ? [...cart.lines].map(([pid, quantity]) => ({ pid, quantity })) : [], couponCode: cart?.couponCode ?? null };
+    const lines = cart
+      ? [...cart.lines].map(([pid, l]) => (l.seenPriceCents === undefined ? { pid, quantity: l.quantity } : { pid, quantity: l.quantity, seenPriceCents: l.seenPriceCents }))
+      : [];
+    return { lines, couponCode: cart?.couponCode ?? null };
   }
 
-  incrementLine(sid: string, pid: number, by: number, stock: number): Promise<LineChange> {
-    return Promise.resolve(this.change(sid, pid, (cur) => cur + by, stock));
+  incrementLine(sid: string, pid: number, by: number, stock: number, priceCents: Cents): Promise<LineChange> {
+    return Promise.resolve(this.change(sid, pid, (cur) => cur + by, stock, priceCents));
   }
 
-  setLine(sid: string, pid: number, quantity: number, stock: number): Promise<LineChange> {
-    return Promise.resolve(this.change(sid, pid, () => quantity, stock));
+  setLine(sid: string, pid: number, quantity: number, stock: number, priceCents: Cents): Promise<LineChange> {
+    return Promise.resolve(this.change(sid, pid, () => quantity, stock, priceCents));
   }
 
-  private change(sid: string, pid: number, next: (cur: number) => number, stock: number): LineChange {
-    const result = this.apply(sid, pid, next, stock);
+  private change(sid: string, pid: number, next: (cur: number) => number, stock: number, priceCents: Cents): LineChange {
+    const result = this.apply(sid, pid, next, stock, priceCents);
     return { ...result, cart: this.snapshot(sid) };
   }
 
-  private apply(sid: string, pid: number, next: (cur: number) => number, stock: number): Omit<LineChange, 'cart'> {
+  private apply(sid: string, pid: number, next: (cur: number) => number, stock: number, priceCents: Cents): Omit<LineChange, 'cart'> {
     const cart = this.live(sid) ?? this.emptyCart();
-    const cur = cart.lines.get(pid) ?? 0;
+    const line = cart.lines.get(pid);
+    const cur = line?.quantity ?? 0;
     const want = next(cur);
     if (want <= 0) {
-      if (cur > 0) {
+      if (line) {
         cart.lines.delete(pid);
         this.touch(sid, cart);
       }
@@ -86,9 +97,33 @@ export class InMemoryCartRepository extends CartRepository implements OnModuleDe
     }
     if (want > stock) return { outcome: 'insufficient_stock', quantity: cur };
     if (cur === 0 && cart.lines.size >= MAX_CART_LINES) return { outcome: 'cart_full', quantity: cur };
-    cart.lines.set(pid, want);
+    if (want > cur && InMemoryCartRepository.valueAbove(cart, pid, want * priceCents, MAX_TOTAL_CENTS)) return { outcome: 'too_large', quantity: cur };
+    cart.lines.set(pid, { quantity: want, seenPriceCents: line?.seenPriceCents ?? priceCents });
     this.touch(sid, cart);
     return { outcome: 'ok', quantity: want };
+  }
+
+  /** Whether `changed` plus the other lines at their seen price passes `max` (stops once it does, as the Lua does). */
+  private static valueAbove(cart: MemoryCart, pid: number, changed: Cents, max: Cents): boolean {
+    let value = changed;
+    for (const [other, l] of cart.lines) {
+      if (value > max) break;
+      if (other !== pid && l.seenPriceCents !== undefined) value += l.quantity * l.seenPriceCents;
+    }
+    return value > max;
+  }
+
+  recordSeenPrices(sid: string, prices: SeenPrice[]): Promise<void> {
+    const cart = this.live(sid);
+    let recorded = 0;
+    for (const { pid, priceCents } of cart ? prices : []) {
+      const line = cart!.lines.get(pid);
+      if (!line) continue;
+      line.seenPriceCents = priceCents;
+      recorded += 1;
+    }
+    if (recorded > 0) this.touch(sid, cart!);
+    return Promise.resolve();
   }
 
   removeLines(sid: string, pids: number[]): Promise<number> {

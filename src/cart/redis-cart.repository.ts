@@ -1,23 +1,39 @@
 import type Redis from 'ioredis';
-import { CartRepository, LineChange, MAX_CART_LINES, StoredCart } from './cart.repository';
+import { type Cents, MAX_TOTAL_CENTS } from '../common/money';
+import { CartRepository, LineChange, MAX_CART_LINES, SeenPrice, StoredCart } from './cart.repository';
 
 /** The hash field holding the coupon code; every other field is a product id. */
 const COUPON_FIELD = 'coupon';
 
 /**
- * One round trip, one atomic step: read the line, apply the change, check it against the stock
- * and the line limit, write it and refresh the TTL. Returns {status, quantity, the cart's hash}:
- * 1 ok (quantity after), 0 insufficient stock (quantity unchanged), 2 cart full.
- * The hash's `coupon` field is not a line. KEYS[1] cart hash; ARGV pid, mode ('inc'|'set'), n, stock, ttl, maxLines.
+ * A line's value: `<quantity>@<seen price in cents>`, or a bare `<quantity>` (stored before prices
+ * were remembered). Quantity and price share one field, so every step that writes a line writes its
+ * price atomically with it, removing a line removes its price, and the line count is the field count.
+ */
+const LINE_VALUE = /^(\d+)(?:@(\d+))?$/;
+
+/**
+ * One round trip, one atomic step: read the line, apply the change, check it against the stock,
+ * the line limit and the value limit, write it and refresh the TTL. Returns {status, quantity, the
+ * cart's hash}: 1 ok (quantity after), 0 insufficient stock, 2 cart full, 3 too large (quantity
+ * unchanged). The value check runs only when the line grows: this line at ARGV price, the others at
+ * their seen price, stopping as soon as the sum passes maxValue (so every sum it compares is exact).
+ * KEYS[1] cart hash; ARGV pid, mode ('inc'|'set'), n, stock, ttl, maxLines, price, maxValue.
  */
 const CHANGE_LINE_LUA = `
-local key, pid = KEYS[1], ARGV[1]
-local n, stock, ttl, maxLines = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local cur = tonumber(redis.call('HGET', key, pid) or '0')
+local key, pid, price = KEYS[1], ARGV[1], ARGV[7]
+local n, stock, ttl, maxLines, maxValue = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[8])
+local cur, seen = 0, nil
+local raw = redis.call('HGET', key, pid)
+if raw then
+  local q, p = string.match(raw, '^(%d+)@?(%d*)$')
+  cur = tonumber(q) or 0
+  if p and p ~= '' then seen = p end
+end
 local want = n
 if ARGV[2] == 'inc' then want = cur + n end
 if want <= 0 then
-  if cur > 0 then
+  if raw then
     redis.call('HDEL', key, pid)
     redis.call('EXPIRE', key, ttl)
   end
@@ -25,7 +41,19 @@ if want <= 0 then
 end
 if want > stock then return {0, cur, redis.call('HGETALL', key)} end
 if cur == 0 and redis.call('HLEN', key) - redis.call('HEXISTS', key, 'coupon') >= maxLines then return {2, cur, redis.call('HGETALL', key)} end
-redis.call('HSET', key, pid, want)
+if want > cur then
+  local value = want * tonumber(price)
+  local all = redis.call('HGETALL', key)
+  for i = 1, #all, 2 do
+    if value > maxValue then break end
+    if all[i] ~= 'coupon' and all[i] ~= pid then
+      local q, p = string.match(all[i + 1], '^(%d+)@?(%d*)$')
+      if q and p and p ~= '' then value = value + tonumber(q) * tonumber(p) end
+    end
+  end
+  if value > maxValue then return {3, cur, all} end
+end
+redis.call('HSET', key, pid, want .. '@' .. (seen or price))
 redis.call('EXPIRE', key, ttl)
 return {1, want, redis.call('HGETALL', key)}
 `;
@@ -37,14 +65,31 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return removed
 `;
 
+/** KEYS[1] cart hash; ARGV ttl, pid, price, pid, price... Sets the seen price of the lines that exist; returns how many. */
+const RECORD_PRICES_LUA = `
+local recorded = 0
+for i = 2, #ARGV, 2 do
+  local raw = redis.call('HGET', KEYS[1], ARGV[i])
+  if raw then
+    redis.call('HSET', KEYS[1], ARGV[i], string.match(raw, '^(%d+)') .. '@' .. ARGV[i + 1])
+    recorded = recorded + 1
+  end
+end
+if recorded > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return recorded
+`;
+
 type CartCommands = Redis & {
-  cartChangeLine(key: string, pid: number, mode: 'inc' | 'set', n: number, stock: number, ttl: number, maxLines: number): Promise<[number, number, string[]]>;
+  cartChangeLine(
+    key: string, pid: number, mode: 'inc' | 'set', n: number, stock: number, ttl: number, maxLines: number, price: Cents, maxValue: Cents,
+  ): Promise<[number, number, string[]]>;
   cartRemoveLines(key: string, ttl: number, ...pids: number[]): Promise<number>;
+  cartRecordPrices(key: string, ttl: number, ...pidsAndPrices: number[]): Promise<number>;
 };
 
-const OUTCOMES = { 0: 'insufficient_stock', 1: 'ok', 2: 'cart_full' } as const;
+const OUTCOMES = { 0: 'insufficient_stock', 1: 'ok', 2: 'cart_full', 3: 'too_large' } as const;
 
-/** Carts as Redis hashes `cart:{sid}` (field pid, value quantity), under the client's key prefix. */
+/** Carts as Redis hashes `cart:{sid}` (field pid, value `quantity@seen price`; field `coupon`), under the client's key prefix. */
 export class RedisCartRepository extends CartRepository {
   private readonly redis: CartCommands;
 
@@ -53,6 +98,7 @@ export class RedisCartRepository extends CartRepository {
     if (!('cartChangeLine' in redis)) {
       redis.defineCommand('cartChangeLine', { numberOfKeys: 1, lua: CHANGE_LINE_LUA });
       redis.defineCommand('cartRemoveLines', { numberOfKeys: 1, lua: REMOVE_LINES_LUA });
+      redis.defineCommand('cartRecordPrices', { numberOfKeys: 1, lua: RECORD_PRICES_LUA });
     }
     this.redis = redis as CartCommands;
   }
@@ -69,30 +115,39 @@ export class RedisCartRepository extends CartRepository {
   private static toStoredCart(fields: [string, string][]): StoredCart {
     const cart: StoredCart = { lines: [], couponCode: null };
     for (const [field, value] of fields) {
-      if (field === COUPON_FIELD) cart.couponCode = value;
-      else cart.lines.push({ pid: Number(field), quantity: Number(value) });
+      if (field === COUPON_FIELD) {
+        cart.couponCode = value;
+        continue;
+      }
+      const [, quantity, seen] = LINE_VALUE.exec(value) ?? [];
+      cart.lines.push(seen === undefined ? { pid: Number(field), quantity: Number(quantity) } : { pid: Number(field), quantity: Number(quantity), seenPriceCents: Number(seen) });
     }
     return cart;
   }
 
-  incrementLine(sid: string, pid: number, by: number, stock: number): Promise<LineChange> {
-    return this.change(sid, pid, 'inc', by, stock);
+  incrementLine(sid: string, pid: number, by: number, stock: number, priceCents: Cents): Promise<LineChange> {
+    return this.change(sid, pid, 'inc', by, stock, priceCents);
   }
 
-  setLine(sid: string, pid: number, quantity: number, stock: number): Promise<LineChange> {
-    return this.change(sid, pid, 'set', quantity, stock);
+  setLine(sid: string, pid: number, quantity: number, stock: number, priceCents: Cents): Promise<LineChange> {
+    return this.change(sid, pid, 'set', quantity, stock, priceCents);
   }
 
-  private async change(sid: string, pid: number, mode: 'inc' | 'set', n: number, stock: number): Promise<LineChange> {
-    const [status, quantity, hash] = await this.redis.cartChangeLine(this.key(sid), pid, mode, n, stock, this.ttlSeconds, MAX_CART_LINES);
+  private async change(sid: string, pid: number, mode: 'inc' | 'set', n: number, stock: number, priceCents: Cents): Promise<LineChange> {
+    const [status, quantity, hash] = await this.redis.cartChangeLine(this.key(sid), pid, mode, n, stock, this.ttlSeconds, MAX_CART_LINES, priceCents, MAX_TOTAL_CENTS);
     const fields: [string, string][] = [];
     for (let i = 0; i < hash.length; i += 2) fields.push([hash[i], hash[i + 1]]);
-    return { outcome: OUTCOMES[status as 0 | 1 | 2], quantity, cart: RedisCartRepository.toStoredCart(fields) };
+    return { outcome: OUTCOMES[status as 0 | 1 | 2 | 3], quantity, cart: RedisCartRepository.toStoredCart(fields) };
   }
 
   async removeLines(sid: string, pids: number[]): Promise<number> {
     if (pids.length === 0) return 0;
     return this.redis.cartRemoveLines(this.key(sid), this.ttlSeconds, ...pids);
+  }
+
+  async recordSeenPrices(sid: string, prices: SeenPrice[]): Promise<void> {
+    if (prices.length === 0) return;
+    await this.redis.cartRecordPrices(this.key(sid), this.ttlSeconds, ...prices.flatMap((p) => [p.pid, p.priceCents]));
   }
 
   async setCoupon(sid: string, code: string): Promise<void> {

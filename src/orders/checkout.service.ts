@@ -3,15 +3,17 @@ import type { EntityManager } from 'typeorm';
 import { Injectable, Logger } from '@nestjs/common';
 import type { CartRef } from '../cart/cart-ref';
 import type { StoredCart } from '../cart/cart.repository';
+import { CartTotalTooLarge } from '../cart/cart.errors';
 import { CartService } from '../cart/cart.service';
+import type { Cents } from '../common/money';
 import { CouponNotApplicable } from '../coupons/coupon.errors';
-import { CouponUsageService } from '../coupons/coupon-usage.service';
+import { CouponLookup, CouponUsageService } from '../coupons/coupon-usage.service';
 import { CouponWithProducts } from '../coupons/coupons.repository';
-import { priceCart } from '../coupons/pricing';
+import { PricedLine, priceCart } from '../coupons/pricing';
 import { lineStatus } from '../products/stock-rules';
 import { StockService } from '../products/stock.service';
 import { OrderDto } from './dto/order.dto';
-import { CartEmpty, CartNotPurchasable, CheckoutInProgress, IdempotencyKeyReused, UnpurchasableLine } from './orders.errors';
+import { CartEmpty, CartNotPurchasable, CheckoutInProgress, IdempotencyKeyReused, TotalChanged, UnpurchasableLine } from './orders.errors';
 import { CartLockTimeout, IdempotencyKeyTaken, NewOrder, OrdersRepository } from './orders.repository';
 import { toOrderDto } from './orders.service';
 import type { Order } from './order.entity';
@@ -23,6 +25,12 @@ export const CART_LOCK_WAIT_MS = 10_000;
 export function cartFingerprint(cart: StoredCart): string {
   const lines = [...cart.lines].sort((a, b) => a.pid - b.pid).map((l) => `${l.pid}:${l.quantity}`);
   return createHash('sha256').update(`${lines.join(',')}|${cart.couponCode ?? ''}`).digest('hex');
+}
+
+export interface CheckoutRequest {
+  idempotencyKey?: string;
+  /** The total the buyer was shown; a checkout that would charge another refuses (total_changed). */
+  expectedTotalCents?: Cents;
 }
 
 export interface CheckoutResult {
@@ -43,7 +51,8 @@ const boughtBy = (order: Order): StoredCart => ({ lines: order.lines.map((l) => 
  * holder's connection dies), so a double click, a second device or a retry racing the first waits
  * for it and then sees what it left. Then: finish the clear of any earlier order of this cart,
  * read the cart, lock the products in id order, check every line at its current stock, lock and
- * check the coupon (coupon-rules.ts), take the stock with a conditional update, insert the order.
+ * check the coupon (coupon-rules.ts), price it (within MAX_TOTAL, and at the total the buyer
+ * expected when they said), take the stock with a conditional update, insert the order.
  * Any refusal rolls everything back and keeps the cart.
  */
 @Injectable()
@@ -57,11 +66,11 @@ export class CheckoutService {
     private readonly coupons: CouponUsageService,
   ) {}
 
-  async checkout(cart: CartRef, idempotencyKey?: string): Promise<CheckoutResult> {
+  async checkout(cart: CartRef, { idempotencyKey, expectedTotalCents }: CheckoutRequest = {}): Promise<CheckoutResult> {
     const { cartId, userId, sid } = cart;
     let outcome: Outcome;
     try {
-      outcome = await this.orders.transaction((manager) => this.underLock(manager, sid, cartId, userId, idempotencyKey ?? null));
+      outcome = await this.orders.transaction((manager) => this.underLock(manager, sid, cartId, userId, idempotencyKey ?? null, expectedTotalCents));
     } catch (err) {
       if (err instanceof CartLockTimeout) throw new CheckoutInProgress();
       // the cart lock serialises requests with one key, so only a checkout outside it could take the key: retry
@@ -77,7 +86,14 @@ export class CheckoutService {
     return { order: toOrderDto(outcome.placed), replayed: false };
   }
 
-  private async underLock(manager: EntityManager, sid: string, cartId: string, userId: number | null, key: string | null): Promise<Outcome> {
+  private async underLock(
+    manager: EntityManager,
+    sid: string,
+    cartId: string,
+    userId: number | null,
+    key: string | null,
+    expectedTotalCents: Cents | undefined,
+  ): Promise<Outcome> {
     await this.orders.lockCart(manager, cartId, CART_LOCK_WAIT_MS);
     await this.finishPendingClears(manager, cartId);
     const cart = await this.carts.contents(cartId);
@@ -93,7 +109,7 @@ export class CheckoutService {
     }
     if (cart.lines.length === 0) throw new CartEmpty(sid);
     try {
-      return { placed: await this.place(manager, sid, cartId, userId, cart, fingerprint, key), cart };
+      return { placed: await this.place(manager, sid, cartId, userId, cart, fingerprint, key, expectedTotalCents), cart };
     } catch (err) {
       if (err instanceof CartNotPurchasable) await this.stock.changed(cart.lines.map((l) => l.pid)); // cart views should show what checkout saw
       throw err;
@@ -119,6 +135,7 @@ export class CheckoutService {
     cart: StoredCart,
     fingerprint: string,
     idempotencyKey: string | null,
+    expectedTotalCents: Cents | undefined,
   ): Promise<NewOrder> {
     const lines = [...cart.lines].sort((a, b) => a.pid - b.pid);
     const products = new Map((await this.stock.lockForCheckout(manager, lines.map((l) => l.pid))).map((p) => [p.id, p]));
@@ -135,8 +152,16 @@ export class CheckoutService {
       return { line, product, lineCents: product.priceCents * line.quantity };
     });
     const pricedLines = priced.map((p) => ({ pid: p.line.pid, lineCents: p.lineCents, ok: true }));
-    const coupon = cart.couponCode ? await this.redeemCoupon(manager, cart.couponCode, pricedLines) : null;
+    if (priceCart(pricedLines, null).tooLarge) throw new CartTotalTooLarge();
+    const found = cart.couponCode ? await this.coupons.lockForCheckout(manager, cart.couponCode) : null;
+    const coupon = found ? this.couponForOrder(cart.couponCode!, found, pricedLines) : null;
     const pricing = priceCart(pricedLines, coupon);
+    if (expectedTotalCents !== undefined && expectedTotalCents !== pricing.totalCents) {
+      // what the buyer would see now; nothing written, so their next view still names what moved
+      const shown = found?.check.applicable ? found.coupon : null;
+      throw new TotalChanged(expectedTotalCents, this.carts.preview(sid, cart, [...products.values()], shown));
+    }
+    if (coupon) await this.coupons.redeem(manager, coupon.id);
     if (!(await this.stock.take(manager, lines))) {
       // cannot happen while the rows are locked; refuse rather than oversell
       throw new CartNotPurchasable(lines.map((l) => ({ pid: l.pid, incart: l.quantity, instock: products.get(l.pid)!.quantity, status: 'insufficient_stock' })));
@@ -168,16 +193,14 @@ export class CheckoutService {
   }
 
   /**
-   * The coupon counts a redemption only when it takes something off this order; one that covers
+   * The coupon this order uses (and redeems) only when it takes something off; one that covers
    * nothing here is left out (same price, no redemption). One that would discount but no longer
    * applies (or is gone) refuses the checkout: never charge a price the buyer did not see.
    */
-  private async redeemCoupon(manager: EntityManager, code: string, lines: { pid: number; lineCents: number; ok: boolean }[]): Promise<CouponWithProducts | null> {
-    const { coupon, check } = await this.coupons.lockForCheckout(manager, code);
+  private couponForOrder(code: string, { coupon, check }: CouponLookup, lines: PricedLine[]): CouponWithProducts | null {
     if (!coupon) throw new CouponNotApplicable(code, 'deleted');
     if (priceCart(lines, coupon).discountCents === 0) return null;
     if (!check.applicable) throw new CouponNotApplicable(coupon.code, check.reason);
-    await this.coupons.redeem(manager, coupon.id);
     return coupon;
   }
 

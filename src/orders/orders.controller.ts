@@ -1,14 +1,16 @@
-import { Controller, createParamDecorator, ExecutionContext, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Body, Controller, createParamDecorator, ExecutionContext, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AdminOnly, Caller, LoggedIn, Shopper } from '../access/access.decorators';
 import type { Authenticated } from '../access/tokens.service';
 import { cartOf } from '../cart/cart-ref';
 import { ValidationFailed } from '../common/errors/domain-error';
 import { ErrorBody } from '../common/errors/error-body';
+import { toCents } from '../common/money';
 import { SidPipe } from '../common/validation/sid.pipe';
 import { PageQueryDto } from '../common/dto/page-query.dto';
 import { CheckoutService } from './checkout.service';
+import { CheckoutDto } from './dto/checkout.dto';
 import { OrderDto, OrderPageDto } from './dto/order.dto';
 import { OrdersService } from './orders.service';
 import { RateLimit } from '../rate-limit/rate-limit.module';
@@ -39,22 +41,33 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Place an order from the cart, in one transaction; the cart is cleared after',
     description:
-      'Refusals change nothing: no stock taken, the cart kept. With an Idempotency-Key, the same key again returns the same order (200) without moving stock again; the same key with a different cart is refused (422).',
+      "Refusals change nothing: no stock taken, the cart kept. Send `expectedTotal`, the cart view's `total` the buyer saw: if the order would cost anything else (a price moved, a coupon changed), it is refused with 409 `total_changed` and the current view. With an Idempotency-Key, the same key again returns the same order (200) without moving stock again; the same key with a different cart is refused (422).",
   })
   @ApiParam({ name: 'sid', example: 'k3Jx9_aQ2mZ0pL7tR4vW8c' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 printable characters; unique per intended order', example: 'order-7f3c2f7d' })
+  @ApiBody({ type: CheckoutDto, required: false })
   @ApiCreatedResponse({ type: OrderDto, description: 'The order placed' })
   @ApiOkResponse({ type: OrderDto, description: 'The order an earlier request with the same Idempotency-Key placed' })
-  @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid sid or Idempotency-Key' })
-  @ApiConflictResponse({ type: ErrorBody, description: '`cart_empty`; `cart_not_purchasable` (details.lines: pid, incart, instock, status); `coupon_not_applicable` (expired, used up, deactivated or deleted at this moment)' })
-  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: '`idempotency_key_reused`: the key placed an order for a different cart' })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid sid, Idempotency-Key or expectedTotal' })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description:
+      '`cart_empty`; `cart_not_purchasable` (details.lines: pid, incart, instock, status); `checkout_in_progress`; `total_changed`: the order would not cost `expectedTotal` (details: the cart view now, its `notices` naming each price that moved; nothing charged)',
+  })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBody,
+    description:
+      '`coupon_not_applicable` (expired, used up, deactivated or deleted at this moment); `cart_total_too_large`: the subtotal is above 9,999,999,999,999.99 (details.limit); `idempotency_key_reused`: the key placed an order for a different cart',
+  })
   async checkout(
     @Param('sid', SidPipe) sid: string,
     @Caller() caller: Authenticated | null,
     @IdempotencyKey() key: string | undefined,
+    @Body() body: CheckoutDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<OrderDto> {
-    const { order, replayed } = await this.checkouts.checkout(cartOf(sid, caller), key);
+    const expectedTotalCents = body.expectedTotal === undefined ? undefined : toCents(body.expectedTotal);
+    const { order, replayed } = await this.checkouts.checkout(cartOf(sid, caller), { idempotencyKey: key, expectedTotalCents });
     res.status(replayed ? HttpStatus.OK : HttpStatus.CREATED);
     return order;
   }

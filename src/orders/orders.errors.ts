@@ -1,5 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
+import type { CartViewDto } from '../cart/dto/cart-view.dto';
 import { Conflict, DomainError, NotFound } from '../common/errors/domain-error';
+import { fromCents, type Cents } from '../common/money';
 
 export class CartEmpty extends Conflict {
   constructor(sid: string) {
@@ -35,5 +37,16 @@ export class IdempotencyKeyReused extends DomainError {
 export class OrderNotFound extends NotFound {
   constructor(id: string) {
     super('order_not_found', `Order ${id} does not exist`, { id });
+  }
+}
+
+/** The checkout would charge another total than the one the buyer expected; `details` is the cart view now. */
+export class TotalChanged extends Conflict {
+  constructor(expectedCents: Cents, view: CartViewDto) {
+    super(
+      'total_changed',
+      `The total is now ${view.total.toFixed(2)}, not the ${fromCents(expectedCents).toFixed(2)} expected; nothing was charged. Show the buyer the cart (details) and check out again with its total`,
+      view,
+    );
   }
 }

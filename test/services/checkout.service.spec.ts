@@ -30,7 +30,7 @@ describe('CheckoutService (over fakes)', () => {
     s.catalogue.add(1, 1000, 5);
     await s.cartService.addItem(cart, 1, 1);
     s.orders.lockHeld = true;
-    await expect(s.checkout.checkout(cart, 'k1')).rejects.toMatchObject({ code: 'checkout_in_progress', status: 409 });
+    await expect(s.checkout.checkout(cart, { idempotencyKey: 'k1' })).rejects.toMatchObject({ code: 'checkout_in_progress', status: 409 });
     expect(s.catalogue.products.get(1)!.quantity).toBe(5);
     expect(s.orders.orders).toHaveLength(0);
   });
@@ -41,13 +41,13 @@ describe('CheckoutService (over fakes)', () => {
     await s.cartService.addItem(cart, 1, 2);
     jest.spyOn(s.carts, 'removeLines').mockRejectedValueOnce(new Error('store went away'));
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    const first = await s.checkout.checkout(cart, 'k1');
+    const first = await s.checkout.checkout(cart, { idempotencyKey: 'k1' });
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('not cleared yet'));
     expect(s.orders.orders[0].cartCleared).toBe(false);
-    expect((await s.carts.getCart(sid)).lines).toEqual([{ pid: 1, quantity: 2 }]);
+    expect((await s.carts.getCart(sid)).lines).toEqual([{ pid: 1, quantity: 2, seenPriceCents: 1000 }]);
 
     // the retry with the same key: the pending clear runs, then the key replays the order
-    const retry = await s.checkout.checkout(cart, 'k1');
+    const retry = await s.checkout.checkout(cart, { idempotencyKey: 'k1' });
     expect(retry).toEqual({ order: first.order, replayed: true });
     expect((await s.carts.getCart(sid)).lines).toEqual([]);
     expect(s.orders.orders[0].cartCleared).toBe(true);
@@ -95,7 +95,7 @@ describe('CheckoutService (over fakes)', () => {
     await s.cartService.addItem(cart, 1, 4);
     s.catalogue.products.get(1)!.quantity = 3;
     await expect(s.checkout.checkout(cart)).rejects.toMatchObject({ code: 'cart_not_purchasable', details: { lines: [{ pid: 1, incart: 4, instock: 3, status: 'insufficient_stock' }] } });
-    expect((await s.carts.getCart(sid)).lines).toEqual([{ pid: 1, quantity: 4 }]);
+    expect((await s.carts.getCart(sid)).lines).toEqual([{ pid: 1, quantity: 4, seenPriceCents: 1000 }]);
     expect(s.catalogue.stock.changed).toHaveBeenCalledWith([1]);
   });
 });

@@ -26,6 +26,7 @@ describe('reconcileCart', () => {
     expect(reconcileCart('sid-empty', [], [])).toEqual({
       view: { sid: 'sid-empty', items: [], removed: [], coupon: null, notices: [], subtotal: 0, discount: 0, total: 0, itemCount: 0 },
       deleted: [],
+      seen: [],
     });
   });
 
@@ -159,5 +160,52 @@ describe('reconcileCart', () => {
     expect(view.items[0].price).toBe(999_999.99);
     expect(view.items[0].lineTotal).toBe(999_999_990);
     expect(view.total).toBe(999_999_990);
+  });
+
+  describe('the price the buyer saw', () => {
+    it('names a unit price that moved since it was last seen, once per line, and lists it to remember', () => {
+      const { view, seen } = reconcileCart(
+        's',
+        [
+          { pid: 1, quantity: 10, seenPriceCents: 240 }, // 2.40 then, 23.76 now
+          { pid: 2, quantity: 1, seenPriceCents: 500 }, // unchanged
+          { pid: 3, quantity: 1, seenPriceCents: 900 }, // cheaper now, and out of stock: still named
+          { pid: 4, quantity: 1 }, // stored before prices were remembered: remembered, not named
+          { pid: 5, quantity: 1, seenPriceCents: 100 }, // deleted: neither
+        ],
+        [product(1, 2376, 50, 'Chair'), product(2, 500, 5), product(3, 850, 0), product(4, 100, 5)],
+      );
+      expect(view.notices).toEqual([
+        { code: 'price_changed', pid: 1, from: 2.4, to: 23.76, message: 'The price of Chair changed from 2.40 to 23.76 since the cart was last shown' },
+        { code: 'price_changed', pid: 3, from: 9, to: 8.5, message: expect.stringContaining('from 9.00 to 8.50') },
+      ]);
+      expect(seen).toEqual([{ pid: 1, priceCents: 2376 }, { pid: 3, priceCents: 850 }, { pid: 4, priceCents: 100 }]);
+      // the view shows the price now: what checkout charges
+      expect(view.items.map((i) => i.price)).toEqual([23.76, 5, 8.5, 1]);
+      expect(view.total).toBe(237.6 + 5 + 1);
+    });
+
+    it('names nothing and remembers nothing when every price is as seen', () => {
+      const { view, seen } = reconcileCart('s', [{ pid: 1, quantity: 2, seenPriceCents: 1999 }], [product(1, 1999, 5)]);
+      expect([view.notices, seen]).toEqual([[], []]);
+    });
+  });
+
+  describe('the size limit', () => {
+    /** The finding: 999,999.99 x 999,999 per line. */
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => ({ pid: i + 1, quantity: 999_999, seenPriceCents: 99_999_999 }));
+    const products = (n: number) => Array.from({ length: n }, (_, i) => product(i + 1, 99_999_999, 999_999));
+
+    it('10 of the largest lines: exact to the cent, no notice', () => {
+      const { view } = reconcileCart('s', lines(10), products(10));
+      expect(view.subtotal).toBe(9_999_989_900_000.1);
+      expect(JSON.parse(JSON.stringify(view)).total).toBe(9_999_989_900_000.1);
+      expect(view.notices).toEqual([]);
+    });
+
+    it('above the limit (only after prices rose: the stores refuse to grow a cart past it): named in notices', () => {
+      const { view } = reconcileCart('s', lines(91), products(91));
+      expect(view.notices).toEqual([{ code: 'cart_total_too_large', limit: 9_999_999_999_999.99, message: expect.stringContaining('9999999999999.99') }]);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import type { LineStatus } from '../../products/stock-rules';
 
 export class CartItemDto {
@@ -18,12 +18,29 @@ export class CartCouponDto {
   @ApiProperty({ example: 'Flat 20% off on plastic goods' }) name: string;
 }
 
-export class CartNoticeDto {
-  @ApiProperty({ example: 'coupon_dropped', enum: ['coupon_dropped'] }) code: 'coupon_dropped';
+export class CouponDroppedNoticeDto {
+  @ApiProperty({ enum: ['coupon_dropped'], example: 'coupon_dropped' }) code: 'coupon_dropped';
   @ApiProperty({ example: 'Coupon flat20 was removed from the cart: expired' }) message: string;
   @ApiProperty({ example: 'flat20' }) coupon: string;
   @ApiProperty({ example: 'expired', enum: ['deleted', 'inactive', 'not_started', 'expired', 'used_up'] }) reason: string;
 }
+
+export class PriceChangedNoticeDto {
+  @ApiProperty({ enum: ['price_changed'], example: 'price_changed' }) code: 'price_changed';
+  @ApiProperty({ example: 'The price of Plastic chair changed from 24.00 to 237.60 since the cart was last shown' }) message: string;
+  @ApiProperty({ example: 1 }) pid: number;
+  @ApiProperty({ example: 24, description: 'The unit price the buyer last saw' }) from: number;
+  @ApiProperty({ example: 237.6, description: 'The unit price now (this view shows it, and remembers it as seen)' }) to: number;
+}
+
+export class CartTotalTooLargeNoticeDto {
+  @ApiProperty({ enum: ['cart_total_too_large'], example: 'cart_total_too_large' }) code: 'cart_total_too_large';
+  @ApiProperty({ example: 'The cart subtotal is above 9999999999999.99, the most one order can take: lower or remove lines to check out' }) message: string;
+  @ApiProperty({ example: 9999999999999.99, description: 'The largest subtotal a cart can be checked out with' }) limit: number;
+}
+
+/** What a view changed or found; `code` says which. */
+export type CartNoticeDto = CouponDroppedNoticeDto | PriceChangedNoticeDto | CartTotalTooLargeNoticeDto;
 
 export class RemovedLineDto {
   @ApiProperty({ example: 7 }) pid: number;
@@ -31,12 +48,29 @@ export class RemovedLineDto {
   reason: 'deleted';
 }
 
+@ApiExtraModels(CouponDroppedNoticeDto, PriceChangedNoticeDto, CartTotalTooLargeNoticeDto)
 export class CartViewDto {
   @ApiProperty({ example: 'k3Jx9_aQ2mZ0pL7tR4vW8c' }) sid: string;
   @ApiProperty({ type: [CartItemDto] }) items: CartItemDto[];
   @ApiProperty({ type: [RemovedLineDto], description: 'Lines dropped by this view; each is reported once' }) removed: RemovedLineDto[];
   @ApiProperty({ type: CartCouponDto, nullable: true, description: 'The coupon applied to the cart' }) coupon: CartCouponDto | null;
-  @ApiProperty({ type: [CartNoticeDto], description: 'What this view changed, e.g. a coupon that no longer applies' }) notices: CartNoticeDto[];
+  @ApiProperty({
+    type: 'array',
+    items: {
+      oneOf: [{ $ref: getSchemaPath(CouponDroppedNoticeDto) }, { $ref: getSchemaPath(PriceChangedNoticeDto) }, { $ref: getSchemaPath(CartTotalTooLargeNoticeDto) }],
+      discriminator: {
+        propertyName: 'code',
+        mapping: {
+          coupon_dropped: getSchemaPath(CouponDroppedNoticeDto),
+          price_changed: getSchemaPath(PriceChangedNoticeDto),
+          cart_total_too_large: getSchemaPath(CartTotalTooLargeNoticeDto),
+        },
+      },
+    },
+    description:
+      'What this view changed or found: a coupon that no longer applies (taken off, named once); a unit price that moved since the buyer last saw it (named once: the view remembers the new price); a subtotal above the checkout limit (named while it lasts)',
+  })
+  notices: CartNoticeDto[];
   @ApiProperty({ example: 35, description: 'Sum of lineTotal over ok lines' }) subtotal: number;
   @ApiProperty({ example: 6, description: "The coupon's discount on the ok lines it covers" }) discount: number;
   @ApiProperty({ example: 29, description: 'subtotal - discount' }) total: number;

@@ -24,8 +24,10 @@ function base(opts: Opts, api: ApiPropertyOptions) {
 }
 
 /**
- * A finite number with at most `places` decimals. (class-validator's maxDecimalPlaces throws on
- * numbers JSON writes in exponent form, such as 1e-7, which would surface as a 500.)
+ * A finite number with at most `places` decimals: the nearest double to such a decimal (exact at
+ * any size money can take), or within 1e-6 of one after scaling (what float arithmetic on the
+ * client leaves, e.g. 0.1 + 0.2). (class-validator's maxDecimalPlaces throws on numbers JSON writes
+ * in exponent form, such as 1e-7, which would surface as a 500.)
  */
 export function HasDecimals(places: number, message: string) {
   const factor = 10 ** places;
@@ -36,7 +38,7 @@ export function HasDecimals(places: number, message: string) {
         validate: (value: unknown) => {
           if (typeof value !== 'number' || !Number.isFinite(value)) return false;
           const scaled = value * factor;
-          return Math.abs(scaled - Math.round(scaled)) < 1e-6;
+          return Math.round(scaled) / factor === value || Math.abs(scaled - Math.round(scaled)) < 1e-6;
         },
       },
     },
@@ -47,14 +49,15 @@ export function HasDecimals(places: number, message: string) {
 /** No control characters (Postgres refuses NUL in text, and none belongs in a name). */
 export const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
 
-/** A price or amount: a number >= 0 with at most two decimals, stored as cents. */
-export function Money(opts: Opts = {}) {
+/** A price or amount: a number from 0 to `max` (default MAX_PRICE) with at most two decimals, stored as cents. */
+export function Money(opts: Opts & { max?: number } = {}) {
+  const { max = MAX_PRICE, ...rest } = opts;
   return applyDecorators(
-    ...base(opts, { type: Number, example: 19.99, minimum: 0, maximum: MAX_PRICE, description: 'Decimal amount, at most 2 places' }),
+    ...base(rest, { type: Number, example: 19.99, minimum: 0, maximum: max, description: 'Decimal amount, at most 2 places' }),
     Transform(toNumberIfNumeric),
     HasDecimals(2, '$property must be a number with at most 2 decimals'),
     Min(0),
-    Max(MAX_PRICE),
+    Max(max),
   );
 }
 
