@@ -35,7 +35,10 @@ export class AppConfig {
   } | null;
   /** Signs the login tokens; random per process when login is off (no token can then exist). */
   readonly jwtSecret: string;
+  /** Where the login callback sends the browser (with #token=...); undefined: it answers JSON. */
   readonly authSuccessRedirect?: string;
+  /** Serve the storefront page at / and its files under /storefront/. */
+  readonly storefront: boolean;
 
   constructor(env: EnvironmentVariables, logger = new Logger('Config')) {
     this.port = env.PORT;
@@ -62,7 +65,8 @@ export class AppConfig {
         }
       : null;
     this.jwtSecret = env.JWT_SECRET ?? randomBytes(32).toString('base64url');
-    this.authSuccessRedirect = env.AUTH_SUCCESS_REDIRECT;
+    this.storefront = env.STOREFRONT;
+    this.authSuccessRedirect = env.AUTH_SUCCESS_REDIRECT ?? (this.facebook && this.storefront ? storefrontUrl(this.facebook.callbackUrl) : undefined);
     if (env.ADMIN_API_KEY) {
       this.adminApiKey = env.ADMIN_API_KEY;
     } else {
@@ -79,6 +83,18 @@ export class AppConfig {
 }
 
 const ENV_KEYS = Object.keys(new EnvironmentVariables());
+
+/**
+ * The storefront's page of the service whose login callback is `callbackUrl`: the `/` that
+ * `/auth/facebook/callback` hangs from (`https://shop.example/auth/facebook/callback` gives
+ * `https://shop.example/`; behind a path prefix, `https://x/shop/auth/facebook/callback` gives `https://x/shop/`).
+ */
+export function storefrontUrl(callbackUrl: string): string {
+  const url = new URL(callbackUrl);
+  const suffix = '/auth/facebook/callback';
+  const base = url.pathname.endsWith(suffix) ? url.pathname.slice(0, -suffix.length) : '';
+  return new URL(`${base}/`, url.origin).toString();
+}
 
 /** TRUST_PROXY as Express takes it; a list is checked here so a typo fails at start-up. */
 function parseTrustProxy(value: string): boolean | number | string[] {

@@ -66,6 +66,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose', 'silent'])
   LOG_LEVEL: string = 'log';
 
+  /** Serve the storefront page at / (and its files under /storefront/); false for API-only deployments. */
+  @IsOptional() @Transform(toBool) @IsIn([true, false], { message: 'STOREFRONT must be true or false' })
+  STOREFRONT: boolean = true;
+
   /** Facebook login is on when this is set; the next three are then required. */
   @IsOptional() @IsString() @Matches(/^\S{1,100}$/, { message: 'FACEBOOK_APP_ID must be the app id, without spaces' })
   FACEBOOK_APP_ID?: string;
@@ -92,6 +96,7 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
+  /** Unset: the storefront's / next to FACEBOOK_CALLBACK_URL when STOREFRONT is on, else the callback answers JSON. */
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'AUTH_SUCCESS_REDIRECT must be an absolute http(s) URL' })
   AUTH_SUCCESS_REDIRECT?: string;
 }
