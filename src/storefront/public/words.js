@@ -102,6 +102,8 @@ export function errorText(err, nameOf) {
       return 'Some items in your cart cannot be bought right now; see the notes in your cart.';
     case 'total_changed':
       return 'Prices changed, please review your cart before you place the order.';
+    case 'cart_total_too_large':
+      return 'Your cart is worth more than one order can take. Lower or remove some lines to check out.';
     case 'checkout_in_progress':
       return 'Your order is still being placed. Wait a moment, then press “Place order” again.';
     case 'idempotency_key_reused':
