@@ -48,7 +48,10 @@ export interface Shopper {
   page: Page;
   /** What went wrong on the page: uncaught errors, console errors (CSP refusals among them). */
   problems: string[];
-  /** Runs one step of the journey; a screenshot of each step is kept and written on failure. */
+  /**
+   * Runs one step of the journey. A screenshot of each step is kept and written on failure, to
+   * test-artifacts/storefront/<test>/ (always with STOREFRONT_SCREENSHOTS=always).
+   */
   step<T>(name: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -88,9 +91,11 @@ export async function openShopper(browser: Browser, baseUrl: string, name: strin
   const dir = path.join(ARTIFACTS, name.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
   rmSync(dir, { recursive: true, force: true });
   const shots: { name: string; png: Buffer }[] = [];
+  /** Writes the steps' screenshots; with `failed`, the page as it is now and what went wrong too. */
   const save = async (failed: string, err: unknown) => {
     mkdirSync(dir, { recursive: true });
     shots.forEach((s, i) => writeFileSync(path.join(dir, `${String(i + 1).padStart(2, '0')}-${s.name}.png`), s.png));
+    if (!failed) return;
     const png = await page.screenshot({ fullPage: true }).catch(() => null);
     if (png) writeFileSync(path.join(dir, `${String(shots.length + 1).padStart(2, '0')}-FAILED-${failed}.png`), png);
     writeFileSync(path.join(dir, 'failure.txt'), `step: ${failed}\n${err instanceof Error ? err.stack : String(err)}\n\nproblems:\n${problems.join('\n')}\n\nconsole:\n${log.join('\n')}\n`);
@@ -105,6 +110,7 @@ export async function openShopper(browser: Browser, baseUrl: string, name: strin
       try {
         const result = await fn();
         shots.push({ name: slug, png: await page.screenshot() });
+        if (process.env.STOREFRONT_SCREENSHOTS === 'always') await save('', null);
         return result;
       } catch (err) {
         await save(slug, err);

@@ -175,6 +175,7 @@ describe('Storefront in Chromium (e2e)', () => {
       await hasText(ui.line('Bucket'), 'Only 1 left. Lower the quantity to 1 to place your order.');
       await hasText(ui.notices, '“Paper kite” is no longer sold and was taken out of your cart.');
       expect(await ui.line('Paper kite').count()).toBe(0);
+      expect(await ui.product('Paper kite').count()).toBe(0);
       expect(await ui.checkout.isDisabled()).toBe(true);
       expect(await textOf(page.locator('#checkout-note'))).toBe('Some items cannot be bought right now: change or remove them to place your order.');
       // lines that cannot be bought are not in the total
@@ -226,6 +227,7 @@ describe('Storefront in Chromium (e2e)', () => {
       await hasText(ui.notices, 'The price of “Plastic chair” went up from 19.99 to 21.00.');
       await hasText(ui.total, '89.00');
       await hasText(ui.line('Plastic chair'), '105.00');
+      expect(await textOf(ui.product('Plastic chair'))).toMatch(/^Plastic chair 21\.00 /);
       expect(sent).toHaveLength(1);
       expect(sent[0].body).toEqual({ expectedTotal: 84.96 });
     });

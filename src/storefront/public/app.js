@@ -287,10 +287,14 @@ function renderCart(view) {
   setText(ui.total, money(view.total));
   renderCheckout();
 
-  // the cart knows the live stock of its products: keep their cards in step
+  // the view knows the live price and stock of the cart's products, and which left the catalogue:
+  // keep their cards in step
   for (const item of view.items) {
     const p = state.products.get(item.pid);
-    if (p && p.quantity !== item.instock) state.products.set(item.pid, { ...p, quantity: item.instock });
+    if (p && (p.quantity !== item.instock || p.price !== item.price)) state.products.set(item.pid, { ...p, quantity: item.instock, price: item.price });
+  }
+  for (const r of view.removed) {
+    if (state.products.delete(r.pid)) state.productsTotal -= 1;
   }
   renderProducts();
   setText(ui.barSummary, view.itemCount > 0 ? `${plural(view.itemCount, 'item')} · ${money(view.total)}` : 'empty');
