@@ -1,44 +1,62 @@
-import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { AppConfig } from './config/app.config';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './access/access.decorators';
 import { bodyParsers } from './common/http/body-parsers';
+import { applySecurity } from './common/http/security';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { serveStorefront } from './storefront/storefront';
+import { AppConfig } from './config/app.config';
+import { AppLogger, bindRequestLogger, httpLogger, LogSettings, rootLogger } from './observability/logging';
+import { Metrics } from './observability/metrics';
 
-const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-export function logLevelsFor(level: string | undefined): LogLevel[] | false {
-  if (level === 'silent') return false;
-  const index = LOG_LEVELS.indexOf((level ?? 'log') as LogLevel);
-  return LOG_LEVELS.slice(0, index < 0 ? 4 : index + 1);
+/**
+ * LOG_LEVEL and LOG_FORMAT as far as the logger needs them before the configuration is validated
+ * (a bad value falls back here; validation then stops the start naming it).
+ */
+export function logSettingsFromEnv(env: NodeJS.ProcessEnv): LogSettings {
+  const level = ['error', 'warn', 'log', 'debug', 'verbose', 'silent'].includes(env.LOG_LEVEL ?? '') ? env.LOG_LEVEL! : 'log';
+  const format = env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty' ? env.LOG_FORMAT : undefined;
+  return { level, format };
 }
 
-/** Body limits, the global pipe and filter, and the OpenAPI document: shared by main.ts and the tests. */
-export function configureApp(app: NestExpressApplication): void {
-  app.use(...bodyParsers());
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
-  app.disable('x-powered-by');
-  app.set('trust proxy', app.get(AppConfig).trustProxy);
-  app.set('etag', false);
-
-  const document = SwaggerModule.createDocument(
+/** The OpenAPI document of the app's routes (not served; see configureApp). */
+export function buildOpenApiDocument(app: NestExpressApplication) {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('cartwheel')
-      .setDescription('Cart and checkout backend. Money is decimal with 2 places; errors are `{statusCode, code, message, details?}`.')
+      .setDescription('Cart and checkout backend. Money is decimal with 2 places; errors are `{statusCode, code, message, details?, requestId}`.')
       .setVersion('0.1.0')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'ADMIN_API_KEY' }, API_KEY_SCHEME)
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token from /auth/facebook/callback' }, BEARER_SCHEME)
       .addTag('original', 'The original shop\'s routes, kept for its existing clients')
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * Request logging and ids, metrics, security headers and CORS, body limits, the global pipe and
+ * filter, and the OpenAPI document: shared by main.ts and the tests.
+ */
+export function configureApp(app: NestExpressApplication): void {
+  const config = app.get(AppConfig);
+  // before anything reads req.ip (the rate limits)
+  app.set('trust proxy', config.trustProxy);
+  // first of all, so every response (a 404, a rejected body) has its X-Request-Id and its log line
+  app.use(httpLogger(rootLogger({ level: config.logLevel, format: config.logFormat })));
+  app.use(app.get(Metrics).middleware());
+  applySecurity(app, config.corsOrigins);
+  app.use(...bodyParsers());
+  app.use(bindRequestLogger());
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   serveStorefront(app);
 }
 
@@ -47,7 +65,7 @@ export async function createApp(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,
     abortOnError: false,
-    logger: logLevelsFor(process.env.LOG_LEVEL),
+    logger: AppLogger.create(rootLogger(logSettingsFromEnv(process.env))),
   });
   configureApp(app);
   return app;

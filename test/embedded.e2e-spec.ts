@@ -35,7 +35,7 @@ describe('Embedded default (PGlite + in-memory carts), in its own process', () =
       expect((await request(app.url).get('/api/viewcart/emb').expect(200)).body.items[0].status).toBe('insufficient_stock');
       await request(app.url).get('/health/ready').expect(200);
       // a second process on the same DATA_DIR is refused, not allowed to corrupt it
-      await expect(startAppProcess(env, 30_000)).rejects.toThrow(/in use by process/);
+      await expect(startAppProcess(env, 30_000)).rejects.toThrow(/in use by process \d+ on host/);
 
       // graceful shutdown: every request sent before SIGTERM gets its answer, none is cut off
       const inFlight = Array.from({ length: 40 }, () =>

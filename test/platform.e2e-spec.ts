@@ -13,7 +13,7 @@ describe('Platform: errors, docs, health (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  const errorShape = { statusCode: expect.any(Number), code: expect.any(String), message: expect.any(String) };
+  const errorShape = { statusCode: expect.any(Number), code: expect.any(String), message: expect.any(String), requestId: expect.any(String) };
 
   it('malformed JSON -> 400 malformed_json', async () => {
     const res = await request(t.http).post('/api/updatecart').set('Content-Type', 'application/json').send('{"sid": "a",').expect(400);
@@ -63,7 +63,7 @@ describe('Platform: errors, docs, health (e2e)', () => {
   ])('unknown route %s %s -> 404 JSON route_not_found', async (method, path) => {
     const res = await request(t.http)[method.toLowerCase() as 'get'](path).expect(404);
     expect(res.headers['content-type']).toMatch(/application\/json/);
-    expect(res.body).toEqual({ statusCode: 404, code: 'route_not_found', message: 'No such route' });
+    expect(res.body).toEqual({ statusCode: 404, code: 'route_not_found', message: 'No such route', requestId: expect.any(String) });
   });
 
   it('an unexpected failure is a bare 500 with no internals', async () => {
@@ -73,7 +73,7 @@ describe('Platform: errors, docs, health (e2e)', () => {
     await ds.query('ALTER TABLE product RENAME TO product_hidden');
     try {
       const res = await request(t.http).get('/api/products').expect(500);
-      expect(res.body).toEqual({ statusCode: 500, code: 'internal_error', message: 'Internal server error' });
+      expect(res.body).toEqual({ statusCode: 500, code: 'internal_error', message: 'Internal server error', requestId: expect.any(String) });
       expect(JSON.stringify(res.body)).not.toMatch(/product|relation|stack|at /i);
     } finally {
       await ds.query('ALTER TABLE product_hidden RENAME TO product');

@@ -88,7 +88,7 @@ describe('Products (e2e, Postgres + Redis)', () => {
       ];
       for (const res of await Promise.all(calls)) {
         expect(res.status).toBe(401);
-        expect(res.body).toEqual({ statusCode: 401, code: 'unauthorized', message: expect.any(String) });
+        expect(res.body).toEqual({ statusCode: 401, code: 'unauthorized', message: expect.any(String), requestId: expect.any(String) });
       }
     });
   });

@@ -3,11 +3,13 @@ import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { compile as compileProxyAddr } from 'proxy-addr';
-import { EnvironmentVariables, InvalidEnvironmentError, validateEnv } from './env.validation';
+import { EnvironmentVariables, InvalidEnvironmentError, parseOrigins, validateEnv } from './env.validation';
 
 /** The validated settings, typed and grouped. Built once at start-up from the environment. */
 export class AppConfig {
   readonly port: number;
+  /** Bind address; undefined: every interface. */
+  readonly host?: string;
   readonly database: {
     /** Unset: embedded Postgres (PGlite) under dataDir. */
     url?: string;
@@ -24,6 +26,13 @@ export class AppConfig {
   readonly rateLimitPerMinute: number;
   /** Express's `trust proxy` setting. */
   readonly trustProxy: boolean | number | string[];
+  readonly logLevel: string;
+  /** undefined: pretty on a terminal, JSON otherwise. */
+  readonly logFormat?: 'json' | 'pretty';
+  /** GET /metrics answers only with this Bearer token; undefined: /metrics is 404. */
+  readonly metricsToken?: string;
+  /** Origins allowed by CORS (`*`: any); empty: CORS off. */
+  readonly corsOrigins: '*' | string[];
   /** null: login is off and its routes answer 503 login_disabled. */
   readonly facebook: {
     appId: string;
@@ -42,6 +51,7 @@ export class AppConfig {
 
   constructor(env: EnvironmentVariables, logger = new Logger('Config')) {
     this.port = env.PORT;
+    this.host = env.HOST;
     this.database = {
       url: env.DATABASE_URL,
       schema: env.DATABASE_SCHEMA,
@@ -54,6 +64,10 @@ export class AppConfig {
     this.productCacheTtlMs = env.PRODUCT_CACHE_TTL_MS;
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
     this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
+    this.logLevel = env.LOG_LEVEL;
+    this.logFormat = env.LOG_FORMAT;
+    this.metricsToken = env.METRICS_TOKEN;
+    this.corsOrigins = env.CORS_ORIGINS ? (parseOrigins(env.CORS_ORIGINS) ?? []) : [];
     this.facebook = env.FACEBOOK_APP_ID
       ? {
           appId: env.FACEBOOK_APP_ID,

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { isIP, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -11,6 +11,43 @@ const toBool = ({ value }: { value: unknown }) => {
   return value;
 };
 
+/** A bind address: an IPv4 or IPv6 address, or a host name (letters, digits, dots and hyphens). */
+const IsBindHost = () =>
+  ValidateBy({
+    name: 'isBindHost',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && (isIP(v) || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(v)),
+      defaultMessage: () => 'HOST must be an IP address (e.g. 0.0.0.0, 127.0.0.1, ::) or a host name',
+    },
+  });
+
+/** A comma-separated list of origins: scheme://host[:port] each, no path; or `*`. */
+const IsOriginList = () =>
+  ValidateBy({
+    name: 'isOriginList',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && parseOrigins(v) !== null,
+      defaultMessage: () => 'CORS_ORIGINS must be * or a comma-separated list of origins such as https://shop.example,http://localhost:5173',
+    },
+  });
+
+/** `*`, or the origins of a comma-separated list (each `http(s)://host[:port]`); null when one is not an origin. */
+export function parseOrigins(value: string): '*' | string[] | null {
+  if (value.trim() === '*') return '*';
+  const origins = value.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  if (origins.length === 0) return null;
+  for (const origin of origins) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      return null;
+    }
+    if (!['http:', 'https:'].includes(url.protocol) || url.origin !== origin.toLowerCase().replace(/\/$/, '')) return null;
+  }
+  return origins.map((o) => new URL(o).origin);
+}
+
 /**
  * Every setting the service reads from the environment. Validated once at start-up; a bad value
  * stops the process with a message naming the variable. Documented in README "Configuration".
@@ -18,6 +55,10 @@ const toBool = ({ value }: { value: unknown }) => {
 export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   PORT: number = 3000;
+
+  /** Bind address; unset: every interface. */
+  @IsOptional() @IsString() @IsBindHost()
+  HOST?: string;
 
   @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
@@ -69,6 +110,18 @@ export class EnvironmentVariables {
   /** Serve the storefront page at / (and its files under /storefront/); false for API-only deployments. */
   @IsOptional() @Transform(toBool) @IsIn([true, false], { message: 'STOREFRONT must be true or false' })
   STOREFRONT: boolean = true;
+
+  /** json: one JSON object a line; pretty: for people. Unset: pretty on a terminal, JSON otherwise. */
+  @IsOptional() @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  /** Turns GET /metrics on; scrapers send it as `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional() @IsString() @Matches(/^[\x21-\x7e]{16,256}$/, { message: 'METRICS_TOKEN must be 16-256 printable characters without spaces' })
+  METRICS_TOKEN?: string;
+
+  /** Origins allowed to call the API from a browser (CORS); unset: no CORS headers at all. */
+  @IsOptional() @IsString() @IsOriginList()
+  CORS_ORIGINS?: string;
 
   /** Facebook login is on when this is set; the next three are then required. */
   @IsOptional() @IsString() @Matches(/^\S{1,100}$/, { message: 'FACEBOOK_APP_ID must be the app id, without spaces' })

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Response } from 'express';
 import { DomainError } from './domain-error';
 import type { ErrorBody } from './error-body';
+import { noteError, requestIdOf } from '../../observability/request-context';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -17,7 +18,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   503: 'service_unavailable',
 };
 
-/** Turns every exception into `{statusCode, code, message, details?}`; unknown ones into a bare 500. */
+/** Turns every exception into `{statusCode, code, message, details?, requestId}`; unknown ones into a bare 500. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
@@ -25,8 +26,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const { body, extra } = this.toBody(exception);
+    noteError(res, body.code, body.statusCode, exception);
     if (res.headersSent) return;
-    res.status(body.statusCode).json({ ...extra, ...body });
+    const requestId = requestIdOf(res);
+    res.status(body.statusCode).json({ ...extra, ...body, ...(requestId ? { requestId } : {}) });
   }
 
   toBody(exception: unknown): { body: ErrorBody; extra?: Record<string, unknown> } {

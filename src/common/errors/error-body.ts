@@ -13,4 +13,7 @@ export class ErrorBody {
 
   @ApiPropertyOptional({ description: 'Structured detail, e.g. the fields that failed validation', example: [{ field: 'price', message: 'price must be a number with at most 2 decimals' }] })
   details?: unknown;
+
+  @ApiPropertyOptional({ example: '3f1c0c64-5d0e-4c8e-9b6a-1f2e3d4c5b6a', description: 'The request id (the X-Request-Id header): quote it when reporting a problem' })
+  requestId?: string;
 }

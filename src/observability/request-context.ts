@@ -1,0 +1,47 @@
+import type { ServerResponse } from 'node:http';
+
+/**
+ * What the exception filter and the response interceptor leave on a response for the request log
+ * and the metrics, which read it when the response is sent. Tolerates responses without `locals`
+ * or `req` (the filter's unit tests use bare fakes).
+ */
+interface Noted {
+  locals?: Record<string, unknown>;
+  req?: { id?: unknown };
+  /** Read by pino-http: the request log line of a 5xx carries this error and its cause. */
+  err?: unknown;
+}
+
+const ERROR_CODE = 'cartwheelErrorCode';
+const ERROR = 'cartwheelError';
+const BODY = 'cartwheelBody';
+
+/** The request's id (X-Request-Id, accepted or generated), when the request logger has run. */
+export function requestIdOf(res: unknown): string | undefined {
+  const id = (res as Noted | undefined)?.req?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** The filter's note: the error code it answered with, and the exception behind a 5xx. */
+export function noteError(res: unknown, code: string, status: number, exception: unknown): void {
+  const r = res as Noted;
+  if (r.locals) {
+    r.locals[ERROR_CODE] = code;
+    r.locals[ERROR] = exception;
+  }
+  if (status >= 500 && exception instanceof Error) r.err = exception;
+}
+
+export function responseErrorOf(res: ServerResponse): { code?: string; error?: unknown } {
+  const locals = (res as Noted).locals ?? {};
+  return { code: locals[ERROR_CODE] as string | undefined, error: locals[ERROR] };
+}
+
+export function noteBody(res: unknown, body: unknown): void {
+  const r = res as Noted;
+  if (r.locals) r.locals[BODY] = body;
+}
+
+export function responseBodyOf(res: ServerResponse): unknown {
+  return (res as Noted).locals?.[BODY];
+}
