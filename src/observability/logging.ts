@@ -136,6 +136,9 @@ export function httpLogger(root: pino.Logger): HttpLogger {
   };
   const options: PinoHttpOptions = {
     logger: root,
+    // our error serializer as it is (pino-http would otherwise put its own in front); req and res are never logged
+    wrapSerializers: false,
+    serializers: { err: serializeError },
     genReqId: requestIdFor,
     quietReqLogger: true,
     quietResLogger: true,
