@@ -6,6 +6,7 @@ import { API_KEY_SCHEME, BEARER_SCHEME } from './access/access.decorators';
 import { bodyParsers } from './common/http/body-parsers';
 import { applySecurity } from './common/http/security';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { markPublicOperations } from './common/openapi';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { serveStorefront } from './storefront/storefront';
 import { AppConfig } from './config/app.config';
@@ -24,7 +25,7 @@ export function logSettingsFromEnv(env: NodeJS.ProcessEnv): LogSettings {
 
 /** The OpenAPI document of the app's routes (not served; see configureApp). */
 export function buildOpenApiDocument(app: NestExpressApplication) {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('cartwheel')
@@ -33,8 +34,10 @@ export function buildOpenApiDocument(app: NestExpressApplication) {
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'ADMIN_API_KEY' }, API_KEY_SCHEME)
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token from /auth/facebook/callback' }, BEARER_SCHEME)
       .addTag('original', 'The original shop\'s routes, kept for its existing clients')
+      .addServer('/', 'This service: paths are relative to where the document is served')
       .build(),
   );
+  return markPublicOperations(document);
 }
 
 /**

@@ -43,6 +43,7 @@ export class CouponsController {
   }
 
   @Get(':code')
+  @ApiOperation({ summary: 'Read a coupon (the code in any case)' })
   @CodeParam()
   @ApiOkResponse({ type: CouponDto })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`coupon_not_found`' })
@@ -61,6 +62,7 @@ export class CouponsController {
   }
 
   @Delete(':code')
+  @ApiOperation({ summary: 'Delete a coupon; carts holding it drop it at their next view' })
   @HttpCode(204)
   @CodeParam()
   @ApiNoContentResponse({ description: 'Deleted; carts holding it drop it at their next view' })

@@ -74,6 +74,7 @@ export class OrdersController {
 
   @Get('orders/:id')
   @AdminOnly()
+  @ApiOperation({ summary: 'Read an order' })
   @ApiOkResponse({ type: OrderDto })
   @ApiBadRequestResponse({ type: ErrorBody, description: 'id is not a UUID' })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`order_not_found`' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../access/access.decorators';
 import { ErrorBody } from '../common/errors/error-body';
 import { IdPipe } from '../common/validation/id.pipe';
@@ -14,12 +14,14 @@ export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List products, by id' })
   @ApiOkResponse({ type: ProductPageDto })
   list(@Query() page: PageQueryDto): Promise<ProductPageDto> {
     return this.products.list(page.limit, page.offset);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a product' })
   @ApiOkResponse({ type: ProductDto })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
   get(@Param('id', IdPipe) id: number): Promise<ProductDto> {
@@ -28,6 +30,7 @@ export class ProductsController {
 
   @Post()
   @AdminOnly()
+  @ApiOperation({ summary: 'Create a product' })
   @ApiCreatedResponse({ type: ProductDto })
   create(@Body() dto: CreateProductDto): Promise<ProductDto> {
     return this.products.create(dto);
@@ -35,6 +38,7 @@ export class ProductsController {
 
   @Patch(':id')
   @AdminOnly()
+  @ApiOperation({ summary: 'Change any of name, price, quantity' })
   @ApiOkResponse({ type: ProductDto })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
   update(@Param('id', IdPipe) id: number, @Body() dto: UpdateProductDto): Promise<ProductDto> {
@@ -43,6 +47,7 @@ export class ProductsController {
 
   @Delete(':id')
   @AdminOnly()
+  @ApiOperation({ summary: 'Delete a product (its orders keep their snapshot)' })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
