@@ -60,6 +60,16 @@ export function serializeError(err: unknown, depth = 0): unknown {
   return out;
 }
 
+/** A line for people: `[Context] message`, a request as `GET /api/products 200 12ms`, and its request id. */
+function prettyMessage(log: Record<string, unknown>, messageKey: string): string {
+  const id = log.requestId ? ` (request ${String(log.requestId)})` : '';
+  if (typeof log.method === 'string' && log.status !== undefined) {
+    const target = log.path ? `${String(log.path)} (no route)` : String(log.route);
+    return `${log.method} ${target} ${String(log.status)} ${String(log.durationMs)}ms${id}`;
+  }
+  return `${log.context ? `[${String(log.context)}] ` : ''}${String(log[messageKey])}${id}`;
+}
+
 const roots = new Map<string, pino.Logger>();
 
 /**
@@ -87,7 +97,14 @@ export function rootLogger(settings: LogSettings): pino.Logger {
     const pinoPretty = require('pino-pretty') as typeof import('pino-pretty');
     logger = pino(
       options,
-      pinoPretty({ colorize: process.stdout.isTTY === true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'instance', singleLine: true }),
+      pinoPretty({
+        colorize: process.stdout.isTTY === true,
+        sync: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        singleLine: true,
+        ignore: 'instance,context,requestId,method,route,path,status,durationMs',
+        messageFormat: prettyMessage,
+      }),
     );
   } else {
     logger = pino(options, pino.destination({ dest: 1, sync: true }));
