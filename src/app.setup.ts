@@ -6,7 +6,8 @@ import { API_KEY_SCHEME, BEARER_SCHEME } from './access/access.decorators';
 import { bodyParsers } from './common/http/body-parsers';
 import { applySecurity } from './common/http/security';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { markPublicOperations } from './common/openapi';
+import { FieldProblemBody } from './common/errors/error-body';
+import { documentBodyErrors, markPublicOperations } from './common/openapi';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { serveStorefront } from './storefront/storefront';
 import { AppConfig } from './config/app.config';
@@ -36,8 +37,9 @@ export function buildOpenApiDocument(app: NestExpressApplication) {
       .addTag('original', 'The original shop\'s routes, kept for its existing clients')
       .addServer('/', 'This service: paths are relative to where the document is served')
       .build(),
+    { extraModels: [FieldProblemBody] },
   );
-  return markPublicOperations(document);
+  return documentBodyErrors(markPublicOperations(document));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadGatewayResponse, ApiFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Caller, LoggedIn } from '../access/access.decorators';
 import type { Authenticated } from '../access/tokens.service';
@@ -35,6 +35,7 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResultDto })
   @ApiFoundResponse({ description: 'When AUTH_SUCCESS_REDIRECT is set' })
   @ApiUnauthorizedResponse({ type: ErrorBody, description: '`invalid_state` (missing, forged, expired, reused, or another browser) or `login_denied`' })
+  @ApiBadGatewayResponse({ type: ErrorBody, description: "`login_failed`: Facebook's token or profile endpoint failed" })
   @ApiServiceUnavailableResponse({ type: ErrorBody, description: '`login_disabled`' })
   callback(@Req() req: Request & { user: User }, @Res({ passthrough: true }) res: Response): LoginResultDto | void {
     const result = this.auth.completeLogin(req.user);

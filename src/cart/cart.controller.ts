@@ -4,7 +4,7 @@ import { Caller, Shopper } from '../access/access.decorators';
 import type { Authenticated } from '../access/tokens.service';
 import { ErrorBody } from '../common/errors/error-body';
 import { ApplyCouponDto } from '../coupons/dto/coupon.dto';
-import { IdPipe } from '../common/validation/id.pipe';
+import { IdParam, IdPipe } from '../common/validation/id.pipe';
 import { SidPipe } from '../common/validation/sid.pipe';
 import { cartOf } from './cart-ref';
 import { CartService } from './cart.service';
@@ -42,6 +42,7 @@ export class CartController {
   }
 
   @Put('items/:pid')
+  @IdParam('pid', 'Product id')
   @RateLimit()
   @SidParam()
   @ApiOperation({ summary: 'Set the quantity of a line (0 removes it)' })
@@ -53,6 +54,8 @@ export class CartController {
   }
 
   @Delete('items/:pid')
+  @IdParam('pid', 'Product id')
+  @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`: the pid is neither in the cart nor in the catalogue' })
   @RateLimit()
   @SidParam()
   @ApiOperation({ summary: 'Remove a line' })

@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoCo
 import { AdminOnly } from '../access/access.decorators';
 import { ValidationFailed } from '../common/errors/domain-error';
 import { ErrorBody } from '../common/errors/error-body';
-import { IdPipe } from '../common/validation/id.pipe';
+import { IdParam, IdPipe } from '../common/validation/id.pipe';
 import { PageQueryDto } from '../common/dto/page-query.dto';
 import { CouponsService } from './coupons.service';
 import { COUPON_CODE_PATTERN, CouponDto, CouponPageDto, CreateCouponDto, UpdateCouponDto } from './dto/coupon.dto';
@@ -72,6 +72,7 @@ export class CouponsController {
   }
 
   @Put(':code/products/:pid')
+  @IdParam('pid', 'Product id')
   @CodeParam()
   @ApiOperation({ summary: 'Attach a product (idempotent)' })
   @ApiOkResponse({ type: CouponDto })
@@ -82,6 +83,7 @@ export class CouponsController {
   }
 
   @Delete(':code/products/:pid')
+  @IdParam('pid', 'Product id')
   @CodeParam()
   @ApiOperation({ summary: 'Detach a product (idempotent); a products coupon left with none covers nothing' })
   @ApiOkResponse({ type: CouponDto })

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, Caller, Shopper } from '../access/access.decorators';
 import type { Authenticated } from '../access/tokens.service';
 import { cartOf } from '../cart/cart-ref';
@@ -12,6 +12,9 @@ import { CreateProductDto, ProductDto } from '../products/dto/product.dto';
 import { ProductsService } from '../products/products.service';
 import { LegacyDeleteProductDto, LegacyUpdateProductDto, parseCartChange, UpdateCartDto } from './legacy.dto';
 import { RateLimit } from '../rate-limit/rate-limit.module';
+
+/** The original clients send forms as often as JSON: both are read (numbers arrive as strings in a form). */
+const JsonOrForm = () => ApiConsumes('application/json', 'application/x-www-form-urlencoded');
 
 /**
  * The original shop's REST contract, kept exactly for its existing clients: a thin layer over the
@@ -28,6 +31,7 @@ export class LegacyController {
 
   @Post('crudproducts')
   @AdminOnly()
+  @JsonOrForm()
   @ApiOperation({ summary: 'Create a product' })
   @ApiCreatedResponse({ type: ProductDto })
   createProduct(@Body() dto: CreateProductDto): Promise<ProductDto> {
@@ -36,6 +40,7 @@ export class LegacyController {
 
   @Put('crudproducts')
   @AdminOnly()
+  @JsonOrForm()
   @ApiOperation({ summary: 'Update a product: id, and any of name, price, quantity' })
   @ApiOkResponse({ type: ProductDto })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
@@ -46,8 +51,9 @@ export class LegacyController {
 
   @Delete('crudproducts')
   @AdminOnly()
+  @JsonOrForm()
   @ApiOperation({ summary: 'Delete a product: id in the body or the query' })
-  @ApiQuery({ name: 'id', required: false, type: 'integer' })
+  @ApiQuery({ name: 'id', required: false, schema: { type: 'integer', minimum: 1, example: 1 }, description: 'When the body has no id' })
   @ApiOkResponse({ type: ProductDto, description: 'The deleted product' })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
   deleteProduct(@Body() body: LegacyDeleteProductDto, @Query() query: LegacyDeleteProductDto): Promise<ProductDto> {
@@ -59,6 +65,7 @@ export class LegacyController {
   @Post('updatecart')
   @RateLimit()
   @Shopper()
+  @JsonOrForm()
   @HttpCode(200)
   @ApiOperation({ summary: "Change a cart line: v missing or '' adds 1, 'delete' or 0 removes, N sets the quantity" })
   @ApiOkResponse({ type: CartViewDto })
@@ -80,6 +87,7 @@ export class LegacyController {
   @Get('viewcart/:sid')
   @Shopper()
   @ApiOperation({ summary: 'View a cart (an unknown sid is an empty cart)' })
+  @ApiParam({ name: 'sid', description: 'Cart session id: 1-128 characters of A-Z a-z 0-9 . _ ~ -', example: 'k3Jx9_aQ2mZ0pL7tR4vW8c' })
   @ApiOkResponse({ type: CartViewDto })
   viewCart(@Param('sid', SidPipe) sid: string, @Caller() caller: Authenticated | null): Promise<CartViewDto> {
     return this.carts.view(cartOf(sid, caller));
@@ -88,7 +96,7 @@ export class LegacyController {
   @Get('viewcart')
   @Shopper()
   @ApiOperation({ summary: 'View a cart, sid in the query' })
-  @ApiQuery({ name: 'sid', required: true })
+  @ApiQuery({ name: 'sid', required: true, description: 'Cart session id: 1-128 characters of A-Z a-z 0-9 . _ ~ -', example: 'k3Jx9_aQ2mZ0pL7tR4vW8c' })
   @ApiOkResponse({ type: CartViewDto })
   viewCartByQuery(@Query('sid', SidPipe) sid: string, @Caller() caller: Authenticated | null): Promise<CartViewDto> {
     return this.carts.view(cartOf(sid, caller));

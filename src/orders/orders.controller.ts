@@ -75,6 +75,7 @@ export class OrdersController {
   @Get('orders/:id')
   @AdminOnly()
   @ApiOperation({ summary: 'Read an order' })
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', example: '5b0c3f0e-8a57-4c1e-9a51-7f3c2f7d8a10' } })
   @ApiOkResponse({ type: OrderDto })
   @ApiBadRequestResponse({ type: ErrorBody, description: 'id is not a UUID' })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`order_not_found`' })
@@ -86,6 +87,7 @@ export class OrdersController {
   @LoggedIn()
   @ApiOperation({ summary: "The logged-in user's own orders, newest first" })
   @ApiOkResponse({ type: OrderPageDto })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid limit or offset' })
   myOrders(@Caller() caller: Authenticated, @Query() page: PageQueryDto): Promise<OrderPageDto> {
     return this.orders.list(page.limit, page.offset, caller.user.id);
   }
@@ -94,6 +96,7 @@ export class OrdersController {
   @AdminOnly()
   @ApiOperation({ summary: 'Orders, newest first' })
   @ApiOkResponse({ type: OrderPageDto })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid limit or offset' })
   list(@Query() page: PageQueryDto): Promise<OrderPageDto> {
     return this.orders.list(page.limit, page.offset);
   }

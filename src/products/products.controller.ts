@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../access/access.decorators';
 import { ErrorBody } from '../common/errors/error-body';
-import { IdPipe } from '../common/validation/id.pipe';
+import { IdParam, IdPipe } from '../common/validation/id.pipe';
 import { PageQueryDto } from '../common/dto/page-query.dto';
 import { CreateProductDto, ProductDto, ProductPageDto, UpdateProductDto } from './dto/product.dto';
 import { ProductsService } from './products.service';
@@ -21,6 +21,7 @@ export class ProductsController {
   }
 
   @Get(':id')
+  @IdParam('id', 'Product id')
   @ApiOperation({ summary: 'Read a product' })
   @ApiOkResponse({ type: ProductDto })
   @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`' })
@@ -37,6 +38,7 @@ export class ProductsController {
   }
 
   @Patch(':id')
+  @IdParam('id', 'Product id')
   @AdminOnly()
   @ApiOperation({ summary: 'Change any of name, price, quantity' })
   @ApiOkResponse({ type: ProductDto })
@@ -46,6 +48,7 @@ export class ProductsController {
   }
 
   @Delete(':id')
+  @IdParam('id', 'Product id')
   @AdminOnly()
   @ApiOperation({ summary: 'Delete a product (its orders keep their snapshot)' })
   @HttpCode(204)

@@ -18,6 +18,15 @@ export class CartCouponDto {
   @ApiProperty({ example: 'Flat 20% off on plastic goods' }) name: string;
 }
 
+/**
+ * A cart's or an order's coupon: CartCouponDto or null. Said with anyOf, because OpenAPI 3.0's
+ * `nullable` next to a `$ref` (what `nullable: true` on a class type gives) still rejects null.
+ */
+export const nullableCoupon = (description: string) => ({
+  anyOf: [{ $ref: getSchemaPath(CartCouponDto) }, { type: 'object' as const, nullable: true, enum: [null] }],
+  description,
+});
+
 export class CouponDroppedNoticeDto {
   @ApiProperty({ enum: ['coupon_dropped'], example: 'coupon_dropped' }) code: 'coupon_dropped';
   @ApiProperty({ example: 'Coupon flat20 was removed from the cart: expired' }) message: string;
@@ -48,12 +57,12 @@ export class RemovedLineDto {
   reason: 'deleted';
 }
 
-@ApiExtraModels(CouponDroppedNoticeDto, PriceChangedNoticeDto, CartTotalTooLargeNoticeDto)
+@ApiExtraModels(CartCouponDto, CouponDroppedNoticeDto, PriceChangedNoticeDto, CartTotalTooLargeNoticeDto)
 export class CartViewDto {
   @ApiProperty({ example: 'k3Jx9_aQ2mZ0pL7tR4vW8c' }) sid: string;
   @ApiProperty({ type: [CartItemDto] }) items: CartItemDto[];
   @ApiProperty({ type: [RemovedLineDto], description: 'Lines dropped by this view; each is reported once' }) removed: RemovedLineDto[];
-  @ApiProperty({ type: CartCouponDto, nullable: true, description: 'The coupon applied to the cart' }) coupon: CartCouponDto | null;
+  @ApiProperty(nullableCoupon('The coupon applied to the cart, or null')) coupon: CartCouponDto | null;
   @ApiProperty({
     type: 'array',
     items: {

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { ValidationFailed } from '../errors/domain-error';
 import { MAX_INT32 } from './decorators';
 
@@ -11,3 +12,7 @@ export class IdPipe implements PipeTransform<string, number> {
     return id;
   }
 }
+
+/** Documents a path id read by IdPipe: an integer from 1 to 2^31-1, with an example. */
+export const IdParam = (name = 'id', description = 'A positive integer id') =>
+  ApiParam({ name, description, schema: { type: 'integer', minimum: 1, maximum: MAX_INT32, example: 1 } });

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CartCouponDto } from '../../cart/dto/cart-view.dto';
+import { CartCouponDto, nullableCoupon } from '../../cart/dto/cart-view.dto';
 
 export class OrderItemDto {
   @ApiProperty({ example: 1 }) pid: number;
@@ -18,7 +18,7 @@ export class OrderDto {
   @ApiProperty({ example: 35 }) subtotal: number;
   @ApiProperty({ example: 6 }) discount: number;
   @ApiProperty({ example: 29 }) total: number;
-  @ApiProperty({ type: CartCouponDto, nullable: true }) coupon: CartCouponDto | null;
+  @ApiProperty(nullableCoupon('The coupon that took something off this order (one redemption), or null')) coupon: CartCouponDto | null;
   @ApiProperty({ example: '2026-11-25T12:00:00.000Z' }) createdAt: string;
 }
 
