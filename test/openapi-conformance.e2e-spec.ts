@@ -134,6 +134,20 @@ describe('The OpenAPI document matches the answers (e2e)', () => {
     const noCoupon = await call('post', '/api/carts/{sid}/checkout', `/api/carts/${plain}/checkout`);
     expect(noCoupon.body.coupon).toBeNull();
 
+    // the money rules: a moved price named once in the view, a checkout refused at a total the buyer did not see
+    const moving = await createProduct(t, { name: 'Moving price', price: 10, quantity: 5 });
+    const watched = newSid();
+    await call('post', '/api/carts/{sid}/items', `/api/carts/${watched}/items`, { json: { pid: moving.id } });
+    await call('patch', '/api/products/{id}', `/api/products/${moving.id}`, { headers: admin, json: { price: 12 } });
+    const moved = await call('get', '/api/carts/{sid}', `/api/carts/${watched}`);
+    expect(moved.body.notices).toEqual([expect.objectContaining({ code: 'price_changed' })]);
+    await call('patch', '/api/products/{id}', `/api/products/${moving.id}`, { headers: admin, json: { price: 13 } });
+    const refused = await call('post', '/api/carts/{sid}/checkout', `/api/carts/${watched}/checkout`, { json: { expectedTotal: 12 } });
+    expect(refused.body).toMatchObject({ code: 'total_changed' });
+    await call('post', '/api/carts/{sid}/checkout', `/api/carts/${watched}/checkout`, { json: { expectedTotal: 'twelve' } });
+    await call('post', '/api/carts/{sid}/checkout', `/api/carts/${watched}/checkout`, { json: { expectedTotal: 13 } });
+    await call('post', '/api/coupons', '/api/coupons', { headers: admin, json: { code: `oa-scope-${seq}`, name: 'x', appliesTo: 'cart', products: [pid] } });
+
     // orders
     await call('get', '/api/orders', '/api/orders', { headers: admin });
     await call('get', '/api/orders', '/api/orders?limit=1000', { headers: admin });

@@ -20,10 +20,10 @@ const LINE_CHANGE_ROUTES = new Set([
   'DELETE /api/carts/:sid/items/:pid',
 ]);
 const CHECKOUT_ROUTE = 'POST /api/carts/:sid/checkout';
-const LINE_REFUSALS = new Set(['out_of_stock', 'cart_full']);
+const LINE_REFUSALS = new Set(['out_of_stock', 'cart_full', 'cart_total_too_large']);
 
 /** Checkout outcomes known in advance, so each series exists (at 0) from the first scrape. */
-const CHECKOUT_OUTCOMES = ['placed', 'replayed', 'cart_empty', 'cart_not_purchasable', 'coupon_not_applicable', 'idempotency_key_reused', 'checkout_in_progress', 'validation_failed'];
+const CHECKOUT_OUTCOMES = ['placed', 'replayed', 'cart_empty', 'cart_not_purchasable', 'coupon_not_applicable', 'total_changed', 'cart_total_too_large', 'checkout_in_progress', 'idempotency_key_reused', 'validation_failed', 'rate_limited'];
 
 /**
  * The Prometheus metrics of one app: its own registry (several apps may share a process in the
@@ -44,7 +44,7 @@ export class Metrics {
 
   readonly cartLineChanges = new Counter({
     name: 'cartwheel_cart_line_changes_total',
-    help: 'Cart line changes (add, set, remove) by outcome: ok, out_of_stock, cart_full',
+    help: 'Cart line changes (add, set, remove) by outcome: ok, or the refusal: out_of_stock, cart_full, cart_total_too_large',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
@@ -129,7 +129,7 @@ export class Metrics {
     const key = `${method} ${route}`;
     if (LINE_CHANGE_ROUTES.has(key)) {
       if (status === 200) this.cartLineChanges.inc({ outcome: 'ok' });
-      else if (status === 409 && code && LINE_REFUSALS.has(code)) this.cartLineChanges.inc({ outcome: code });
+      else if (status >= 400 && code && LINE_REFUSALS.has(code)) this.cartLineChanges.inc({ outcome: code });
     } else if (key === CHECKOUT_ROUTE) {
       if (status === 201) {
         this.checkouts.inc({ outcome: 'placed' });

@@ -79,10 +79,12 @@ describe('Metrics.observe', () => {
     observe('POST', '/api/carts/:sid/items', 409, { code: 'cart_full' });
     observe('PUT', '/api/carts/:sid/items/:pid', 409, { code: 'out_of_stock' });
     observe('POST', '/api/updatecart', 404, { code: 'product_not_found' });
+    observe('POST', '/api/updatecart', 422, { code: 'cart_total_too_large' });
     observe('GET', '/api/carts/:sid', 200);
     expect(await value('cartwheel_cart_line_changes_total', { outcome: 'ok' })).toBe(1);
     expect(await value('cartwheel_cart_line_changes_total', { outcome: 'cart_full' })).toBe(1);
     expect(await value('cartwheel_cart_line_changes_total', { outcome: 'out_of_stock' })).toBe(1);
+    expect(await value('cartwheel_cart_line_changes_total', { outcome: 'cart_total_too_large' })).toBe(1);
   });
 
   it('counts checkouts: 201 placed (and a redemption when the order has a coupon), 200 replayed, refusals by code', async () => {
