@@ -7,7 +7,7 @@ const LOGIN_ENV = {
   FACEBOOK_CALLBACK_URL: 'http://127.0.0.1:3000/auth/facebook/callback',
   JWT_SECRET: 'test-jwt-secret-that-is-long-enough-0123456789',
 };
-const NO_ROUTE = { statusCode: 404, code: 'route_not_found', message: 'No such route' };
+const NO_ROUTE = { statusCode: 404, code: 'route_not_found', message: 'No such route', requestId: expect.any(String) };
 
 /** The files index.html loads (scripts, styles, icons), as paths. */
 function assetsOf(html: string): string[] {
