@@ -1,43 +1,54 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 
 /**
- * One Content-Security-Policy for every response. API answers are JSON, so it matters for the
- * Swagger UI at /docs: its page loads its scripts, styles and icons from this origin
- * (`script-src 'self'`, no inline script), has inline <style> blocks and style attributes
- * (`style-src 'unsafe-inline'`), data: images, and fetches /docs-json and the API itself.
- * No framing anywhere (frame-ancestors 'none'), no plugins, forms and <base> to this origin only.
+ * The Content-Security-Policy of every response but Swagger UI's: the API answers JSON, and the
+ * storefront page (README "Storefront") loads only its own files, with nothing inline. Scripts,
+ * styles, images, fonts and fetches from this origin only; no plugins, no <base>, forms to this
+ * origin, no framing anywhere.
  */
 export const CONTENT_SECURITY_POLICY = {
   'default-src': ["'self'"],
   'script-src': ["'self'"],
-  'style-src': ["'self'", "'unsafe-inline'"],
+  'style-src': ["'self'"],
   'img-src': ["'self'", 'data:'],
-  'font-src': ["'self'", 'data:'],
+  'font-src': ["'self'"],
   'connect-src': ["'self'"],
   'object-src': ["'none'"],
-  'base-uri': ["'self'"],
+  'base-uri': ["'none'"],
   'form-action': ["'self'"],
   'frame-ancestors': ["'none'"],
 };
+
+/**
+ * Swagger UI at /docs: the same, except that its page has inline <style> blocks and React sets
+ * style attributes (`style-src 'unsafe-inline'`), it uses data: fonts, and its <base> is its own.
+ * Its scripts are files of this origin (no inline script), so `script-src 'self'` holds.
+ */
+export const DOCS_CONTENT_SECURITY_POLICY = {
+  ...CONTENT_SECURITY_POLICY,
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'font-src': ["'self'", 'data:'],
+  'base-uri': ["'self'"],
+};
+
+const isDocs = (path: string) => path === '/docs' || path.startsWith('/docs/') || path === '/docs-json';
 
 /** Headers a browser may send cross-origin, and those it may read from our answers. */
 const CORS_REQUEST_HEADERS = ['Content-Type', 'Authorization', 'X-API-Key', 'Idempotency-Key', 'X-Request-Id'];
 const CORS_EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After'];
 
 /**
- * Security headers on every response (helmet: CSP, nosniff, frame-ancestors / X-Frame-Options
- * DENY, Referrer-Policy no-referrer, HSTS, ...); CORS only for the CORS_ORIGINS origins: unset,
- * no CORS headers at all and a preflight is an unknown route (404).
+ * Security headers on every response (helmet: CSP, nosniff, X-Frame-Options DENY, Referrer-Policy
+ * no-referrer, HSTS, ...); CORS only for the CORS_ORIGINS origins: unset, no CORS headers at all
+ * and a preflight is an unknown route (404).
  */
 export function applySecurity(app: NestExpressApplication, corsOrigins: '*' | string[]): void {
-  app.use(
-    helmet({
-      contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
-      frameguard: { action: 'deny' },
-      referrerPolicy: { policy: 'no-referrer' },
-    }),
-  );
+  app.use(helmet({ contentSecurityPolicy: false, frameguard: { action: 'deny' }, referrerPolicy: { policy: 'no-referrer' } }));
+  const strict = helmet.contentSecurityPolicy({ useDefaults: false, directives: CONTENT_SECURITY_POLICY });
+  const docs = helmet.contentSecurityPolicy({ useDefaults: false, directives: DOCS_CONTENT_SECURITY_POLICY });
+  app.use((req: Request, res: Response, next: NextFunction) => (isDocs(req.path) ? docs : strict)(req, res, next));
   if (corsOrigins.length === 0) return;
   app.enableCors({
     origin: corsOrigins === '*' ? '*' : corsOrigins,
