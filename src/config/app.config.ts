@@ -15,10 +15,14 @@ export class AppConfig {
     url?: string;
     schema?: string;
     poolSize: number;
+    /** The longest wait for a pooled connection. */
+    poolTimeoutMs: number;
+    /** statement_timeout; 0: none. */
+    statementTimeoutMs: number;
     dataDir: string;
     runMigrations: boolean;
   };
-  readonly redis: { url?: string; keyPrefix: string };
+  readonly redis: { url?: string; keyPrefix: string; commandTimeoutMs: number };
   readonly adminApiKey: string;
   readonly cartTtlSeconds: number;
   readonly productCacheTtlMs: number;
@@ -33,6 +37,7 @@ export class AppConfig {
   readonly metricsToken?: string;
   /** Origins allowed by CORS (`*`: any); empty: CORS off. */
   readonly corsOrigins: '*' | string[];
+  readonly shutdownTimeoutMs: number;
   /** null: login is off and its routes answer 503 login_disabled. */
   readonly facebook: {
     appId: string;
@@ -56,10 +61,12 @@ export class AppConfig {
       url: env.DATABASE_URL,
       schema: env.DATABASE_SCHEMA,
       poolSize: env.DATABASE_POOL_SIZE,
+      poolTimeoutMs: env.DATABASE_POOL_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
       dataDir: path.resolve(env.DATA_DIR),
       runMigrations: env.RUN_MIGRATIONS,
     };
-    this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX };
+    this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS };
     this.cartTtlSeconds = env.CART_TTL_SECONDS;
     this.productCacheTtlMs = env.PRODUCT_CACHE_TTL_MS;
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
@@ -68,6 +75,7 @@ export class AppConfig {
     this.logFormat = env.LOG_FORMAT;
     this.metricsToken = env.METRICS_TOKEN;
     this.corsOrigins = env.CORS_ORIGINS ? (parseOrigins(env.CORS_ORIGINS) ?? []) : [];
+    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS;
     this.facebook = env.FACEBOOK_APP_ID
       ? {
           appId: env.FACEBOOK_APP_ID,

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { isIP, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf, validateSync } from 'class-validator';
+import { StartupError } from '../common/errors/startup-error';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -70,6 +71,14 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE: number = 10;
 
+  /** How long a request waits for a pooled connection (the pool full, or the server out of connections) before 503 database_unavailable. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  DATABASE_POOL_TIMEOUT_MS: number = 2000;
+
+  /** Postgres statement_timeout (and idle_in_transaction_session_timeout) per connection; the client gives up 1 s later. 0: none. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS: number = 5000;
+
   @IsOptional() @IsString() @MinLength(1)
   DATA_DIR: string = './data';
 
@@ -78,6 +87,10 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString() @MaxLength(100)
   REDIS_KEY_PREFIX: string = 'cartwheel:';
+
+  /** How long a Redis command may take before the request answers 503 cart_store_unavailable. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60_000)
+  REDIS_COMMAND_TIMEOUT_MS: number = 500;
 
   @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters' })
   ADMIN_API_KEY?: string;
@@ -122,6 +135,9 @@ export class EnvironmentVariables {
   /** Origins allowed to call the API from a browser (CORS); unset: no CORS headers at all. */
   @IsOptional() @IsString() @IsOriginList()
   CORS_ORIGINS?: string;
+  /** On SIGTERM/SIGINT: the longest the service takes to finish the requests in flight and exit. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS: number = 10_000;
 
   /** Facebook login is on when this is set; the next three are then required. */
   @IsOptional() @IsString() @Matches(/^\S{1,100}$/, { message: 'FACEBOOK_APP_ID must be the app id, without spaces' })
@@ -154,7 +170,7 @@ export class EnvironmentVariables {
   AUTH_SUCCESS_REDIRECT?: string;
 }
 
-export class InvalidEnvironmentError extends Error {}
+export class InvalidEnvironmentError extends StartupError {}
 
 /** Validates and types the environment; throws InvalidEnvironmentError listing every bad variable. */
 export function validateEnv(env: Record<string, unknown>): EnvironmentVariables {

@@ -1,8 +1,9 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { serverName, StartupError } from '../common/errors/startup-error';
 import { AppConfig } from '../config/app.config';
-import { buildDataSourceOptions } from './data-source-options';
+import { buildDataSourceOptions, DatabaseTarget } from './data-source-options';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrate';
 
@@ -36,7 +37,30 @@ class EmbeddedPostgresShutdown implements OnApplicationShutdown {
   }
 }
 
-/** Applies pending migrations at start-up unless RUN_MIGRATIONS=false (then `npm run migrate` does it). */
+/** Where the app's pool connects, with its limits (README, "Failure behaviour"). */
+function appTarget(config: AppConfig, embedded: EmbeddedPostgres | null): DatabaseTarget {
+  return {
+    url: config.database.url,
+    socketDir: embedded?.socketDir,
+    schema: config.database.schema,
+    poolSize: embedded ? 1 : config.database.poolSize,
+    poolTimeoutMs: config.database.poolTimeoutMs,
+    // PGlite runs one statement at a time in this process: nothing to time out
+    statementTimeoutMs: embedded ? 0 : config.database.statementTimeoutMs,
+  };
+}
+
+/** An unreachable or refusing server at start-up: one line naming it, no driver stack. */
+function startupError(url: string | undefined, err: unknown): StartupError {
+  const what = url ? `Postgres at ${serverName(url)} (DATABASE_URL)` : 'The embedded Postgres';
+  return new StartupError(`${what} is unreachable or refused the connection: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/**
+ * Applies pending migrations at start-up unless RUN_MIGRATIONS=false (then `npm run migrate` does it).
+ * On a real server they run on connections of their own, without the app's statement timeout: a
+ * migration, or waiting for another instance's, may take long.
+ */
 @Injectable()
 class DatabaseMigrator implements OnModuleInit {
   constructor(
@@ -46,7 +70,16 @@ class DatabaseMigrator implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (this.config.database.runMigrations) await migrate(this.dataSource, { lock: !this.embedded });
+    if (!this.config.database.runMigrations) return;
+    if (this.embedded) return migrate(this.dataSource, { lock: false });
+    // two connections: one holds the migration lock, the other migrates
+    const own = new DataSource(buildDataSourceOptions({ ...appTarget(this.config, this.embedded), poolSize: 2, statementTimeoutMs: 0 }));
+    try {
+      await own.initialize();
+      await migrate(own, { lock: true });
+    } finally {
+      if (own.isInitialized) await own.destroy();
+    }
   }
 }
 
@@ -55,13 +88,15 @@ class DatabaseMigrator implements OnModuleInit {
     EmbeddedPostgresModule,
     TypeOrmModule.forRootAsync({
       inject: [AppConfig, EMBEDDED_POSTGRES],
-      useFactory: (config: AppConfig, embedded: EmbeddedPostgres | null) =>
-        buildDataSourceOptions({
-          url: config.database.url,
-          socketDir: embedded?.socketDir,
-          schema: config.database.schema,
-          poolSize: embedded ? 1 : config.database.poolSize,
-        }),
+      // no retries at start: an unreachable server is reported at once (orchestrators restart us)
+      useFactory: (config: AppConfig, embedded: EmbeddedPostgres | null) => ({ ...buildDataSourceOptions(appTarget(config, embedded)), toRetry: () => false }),
+      dataSourceFactory: async (options) => {
+        try {
+          return await new DataSource(options!).initialize();
+        } catch (err) {
+          throw startupError((options as { url?: string }).url, err);
+        }
+      },
     }),
   ],
   providers: [

@@ -3,19 +3,34 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import { ErrorBody } from '../common/errors/error-body';
+import { ThrottledLog } from '../common/logging/throttled-log';
 import { REDIS_CLIENT } from '../redis/redis.module';
-import { NotReady } from './health.errors';
+import { DrainState } from './drain-state';
+import { Draining, NotReady } from './health.errors';
+
+/** Each check's bound: they run at once, so readiness answers within a second. */
+const CHECK_TIMEOUT_MS = 600;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   private readonly logger = new Logger('Health');
+  private readonly log = new ThrottledLog((message) => this.logger.warn(message));
 
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    private readonly drain: DrainState,
   ) {}
 
   @Get()
@@ -27,19 +42,21 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: Postgres and the cart store answer' })
+  @ApiOperation({ summary: 'Readiness: Postgres and the cart store answer (within 1 s), and the process is not shutting down' })
   @ApiOkResponse({ schema: { example: { status: 'ok', info: { database: { status: 'up' }, cartStore: { status: 'up' } } } } })
   @ApiServiceUnavailableResponse({ type: ErrorBody, description: '`not_ready`; `details` says which dependency is down' })
   async ready(): Promise<HealthCheckResult> {
+    if (this.drain.draining) throw new Draining();
     return this.health.check([
-      () => this.db.pingCheck('database', { timeout: 2000 }),
+      () => this.db.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
       async () => {
         const check = this.indicators.check('cartStore');
         try {
-          if (this.redis) await this.redis.ping(); // the in-process store is always there
+          if (this.redis) await withTimeout(this.redis.ping(), CHECK_TIMEOUT_MS); // the in-process store is always there
           return check.up();
         } catch (err) {
-          this.logger.warn(`cart store not ready: ${err instanceof Error ? err.message : String(err)}`);
+          const reason = err instanceof Error ? err.message : String(err);
+          this.log.note(`cartStore ${reason}`, `cart store not ready: ${reason}`);
           return check.down();
         }
       },
@@ -47,7 +64,7 @@ export class HealthController {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const result = err.getResponse() as HealthCheckResult;
       const down = Object.keys(result.error ?? {});
-      this.logger.warn(`not ready: ${JSON.stringify(result.error)}`);
+      this.log.note(`down ${down.join(',')}`, `not ready: ${JSON.stringify(result.error)}`);
       // up/down per dependency only: driver messages name hosts and users, and this route is public
       const details = Object.fromEntries(Object.entries(result.details).map(([name, d]) => [name, { status: d.status }]));
       throw new NotReady(down, details);

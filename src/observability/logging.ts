@@ -8,6 +8,7 @@ import pino from 'pino';
 import { pinoHttp, type HttpLogger, type Options as PinoHttpOptions } from 'pino-http';
 // nestjs-pino's request context: its Logger writes through the logger stored here
 import { storage, Store } from 'nestjs-pino/storage';
+import { isOutage } from './request-context';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -161,6 +162,7 @@ export function httpLogger(root: pino.Logger): HttpLogger {
     quietResLogger: true,
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
     customLogLevel: (req, res, err) => {
+      if (isOutage(res)) return 'warn'; // the exception filter logs the outage itself, once a second
       if (err || res.statusCode >= 500) return 'error';
       return QUIET_ROUTES.has(routePattern(req) ?? '') ? 'debug' : 'info';
     },
@@ -206,5 +208,16 @@ export class AppLogger extends PinoNestLogger {
     const context = optionalParams[optionalParams.length - 1];
     if (typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context)) return this.debug(message, ...optionalParams);
     super.log(message, ...optionalParams);
+  }
+
+  /**
+   * Minus Nest's own reports of a failed start (its ExceptionHandler logs the error with the
+   * framework's stack, NestApplication a listen error): main.ts reports those in one line.
+   */
+  error(message: unknown, ...optionalParams: unknown[]): void {
+    const context = optionalParams[optionalParams.length - 1];
+    if (context === 'ExceptionHandler') return;
+    if (context === 'NestApplication' && typeof message === 'string' && message.startsWith('Error: listen ')) return;
+    super.error(message, ...optionalParams);
   }
 }

@@ -14,6 +14,7 @@ interface Noted {
 
 const ERROR_CODE = 'cartwheelErrorCode';
 const ERROR = 'cartwheelError';
+const OUTAGE = 'cartwheelOutage';
 const BODY = 'cartwheelBody';
 
 /** The request's id (X-Request-Id, accepted or generated), when the request logger has run. */
@@ -22,14 +23,24 @@ export function requestIdOf(res: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/** The filter's note: the error code it answered with, and the exception behind a 5xx. */
-export function noteError(res: unknown, code: string, status: number, exception: unknown): void {
+/**
+ * The filter's note: the error code it answered with, and the exception behind a 5xx. An `outage`
+ * (a 503 because Redis or Postgres is down: the filter logs those itself, once a second per kind)
+ * keeps its request's log line at warn, without the error, so an outage does not flood the log.
+ */
+export function noteError(res: unknown, code: string, status: number, exception: unknown, outage = false): void {
   const r = res as Noted;
   if (r.locals) {
     r.locals[ERROR_CODE] = code;
     r.locals[ERROR] = exception;
+    r.locals[OUTAGE] = outage;
   }
-  if (status >= 500 && exception instanceof Error) r.err = exception;
+  if (status >= 500 && exception instanceof Error && !outage) r.err = exception;
+}
+
+/** Whether the request failed for a dependency outage (see noteError). */
+export function isOutage(res: ServerResponse): boolean {
+  return (res as Noted).locals?.[OUTAGE] === true;
 }
 
 export function responseErrorOf(res: ServerResponse): { code?: string; error?: unknown } {

@@ -1,8 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { ThrottledLog } from '../logging/throttled-log';
 import { DomainError } from './domain-error';
 import type { ErrorBody } from './error-body';
 import { noteError, requestIdOf } from '../../observability/request-context';
+import { asUnavailable } from './unavailable';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -18,21 +20,33 @@ const CODE_BY_STATUS: Record<number, string> = {
   503: 'service_unavailable',
 };
 
-/** Turns every exception into `{statusCode, code, message, details?, requestId}`; unknown ones into a bare 500. */
+/**
+ * Turns every exception into `{statusCode, code, message, details?, requestId}`: a Redis or Postgres
+ * outage into a 503 with `Retry-After` (see ./unavailable.ts), anything unknown into a bare 500.
+ * Both are logged here at most once per kind per second, with a count of the repeats.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+  private readonly log = new ThrottledLog((message) => this.logger.error(message));
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const { body, extra } = this.toBody(exception);
-    noteError(res, body.code, body.statusCode, exception);
+    const { body, extra, retryAfterSeconds } = this.toBody(exception);
+    // an outage is logged by toBody, once a second: its requests' log lines do not repeat it
+    noteError(res, body.code, body.statusCode, exception, retryAfterSeconds !== undefined);
     if (res.headersSent) return;
+    if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
     const requestId = requestIdOf(res);
     res.status(body.statusCode).json({ ...extra, ...body, ...(requestId ? { requestId } : {}) });
   }
 
-  toBody(exception: unknown): { body: ErrorBody; extra?: Record<string, unknown> } {
+  toBody(exception: unknown): { body: ErrorBody; extra?: Record<string, unknown>; retryAfterSeconds?: number } {
+    const unavailable = asUnavailable(exception);
+    if (unavailable) {
+      this.log.note(`${unavailable.code} ${unavailable.reason}`, `${unavailable.code}: ${unavailable.reason}`);
+      return { body: { statusCode: unavailable.status, code: unavailable.code, message: unavailable.message }, retryAfterSeconds: unavailable.retryAfterSeconds };
+    }
     if (exception instanceof DomainError) {
       const body: ErrorBody = { statusCode: exception.status, code: exception.code, message: exception.message };
       if (exception.details !== undefined) body.details = exception.details;
@@ -58,7 +72,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (details !== undefined) body.details = details;
       return { body };
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    const kind = exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+    this.log.note(kind, exception instanceof Error ? (exception.stack ?? kind) : kind);
     return { body: { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'internal_error', message: 'Internal server error' } };
   }
 }

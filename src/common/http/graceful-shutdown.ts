@@ -1,40 +1,101 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Server as NetServer, Socket } from 'node:net';
 import { INestApplication, Logger } from '@nestjs/common';
 
+export interface ShutdownOptions {
+  /** SHUTDOWN_TIMEOUT_MS: the longest from the signal to exit; then what is left is cut and the exit status is 1. */
+  timeoutMs: number;
+  /** Runs at once on the signal (readiness turns 503). */
+  onDrain?: () => void;
+  /**
+   * A kept-alive connection with no request running is closed once it has been idle this long
+   * (default 500 ms): a client that used it a moment ago may be sending its next request on it
+   * right now, and that request is better answered (with `Connection: close`) than cut.
+   */
+  idleMs?: number;
+}
+
+/** A connection that has not sent its first request yet gets this long to send it. */
+const FIRST_REQUEST_GRACE_MS = 1000;
+/** New connections are still accepted while they keep coming, with gaps under QUIET_MS, for at most ACCEPT_WINDOW_MS. */
+const QUIET_MS = 100;
+const ACCEPT_WINDOW_MS = 1000;
+
+interface Connection {
+  requests: number;
+  served: number;
+  idleSince: number;
+}
+
 /**
- * SIGTERM/SIGINT: keep answering (every response now says `Connection: close`) until no request has
- * been running for `quietMs` (at most `graceMs`), then close the app: listener, idle connections,
- * pools, the embedded database. Closing the listener at once, as Node's server.close() does, would
- * reset the connections still queued in the kernel's accept backlog; draining first does not.
+ * SIGTERM/SIGINT: readiness says 503 at once and every response from then on says
+ * `Connection: close`. The listener keeps accepting while connections are still arriving (a
+ * request sent just before the signal is answered, not refused) and stops once none came for
+ * QUIET_MS, or after ACCEPT_WINDOW_MS under steady load. Kept-alive connections are closed when
+ * idle; when the requests in flight have been answered, the app closes (pools, Redis, the embedded
+ * database) and the process exits 0. All of it within `timeoutMs`, else what is left is cut and it
+ * exits 1. Behind a load balancer that notices readiness late, delay the signal (README, "Failure
+ * behaviour").
  */
-export function shutDownGracefully(app: INestApplication, opts = { quietMs: 100, graceMs: 10_000 }): void {
+export function shutDownGracefully(app: INestApplication, opts: ShutdownOptions): void {
   const server = app.getHttpServer() as Server;
   const logger = new Logger('Shutdown');
+  const idleMs = opts.idleMs ?? 500;
+  const connections = new Map<Socket, Connection>();
+  const responses = new Set<ServerResponse>();
   let stopping = false;
-  let active = 0;
-  let lastActivity = Date.now();
+  let lastAccepted = 0;
 
-  server.on('request', (_req, res) => {
-    active += 1;
-    lastActivity = Date.now();
+  server.on('connection', (socket: Socket) => {
+    lastAccepted = Date.now();
+    connections.set(socket, { requests: 0, served: 0, idleSince: lastAccepted });
+    socket.once('close', () => connections.delete(socket));
+  });
+  // first, so the header is set before any handler can answer
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const connection = connections.get(req.socket);
+    if (connection) {
+      connection.requests += 1;
+      connection.served += 1;
+    }
+    responses.add(res);
     if (stopping) res.setHeader('Connection', 'close');
     res.once('close', () => {
-      active -= 1;
-      lastActivity = Date.now();
+      responses.delete(res);
+      if (!connection) return;
+      connection.requests -= 1;
+      connection.idleSince = Date.now();
     });
   });
 
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal}: draining requests`);
-    const deadline = Date.now() + opts.graceMs;
-    while (Date.now() < deadline && (active > 0 || Date.now() - lastActivity < opts.quietMs)) {
-      await new Promise((r) => setTimeout(r, 10));
+    const started = Date.now();
+    setTimeout(() => {
+      logger.error(`${signal}: not drained within ${opts.timeoutMs} ms (${responses.size} request(s) still running); exiting`);
+      for (const socket of connections.keys()) socket.destroy();
+      process.exit(1);
+    }, opts.timeoutMs).unref();
+    opts.onDrain?.();
+    logger.log(`${signal}: draining ${responses.size} request(s) in flight and ${connections.size} connection(s)`);
+    for (const res of responses) if (!res.headersSent) res.setHeader('Connection', 'close');
+    let listening = true;
+    while (listening || connections.size > 0) {
+      await new Promise((r) => setTimeout(r, 10)); // first: lets the event loop accept what is queued
+      const now = Date.now();
+      if (listening && (now - lastAccepted >= QUIET_MS || now - started >= ACCEPT_WINDOW_MS)) {
+        // net.Server's close: http.Server's would also cut the connections between two requests
+        NetServer.prototype.close.call(server);
+        listening = false;
+      }
+      for (const [socket, c] of connections) {
+        if (c.requests === 0 && now - c.idleSince >= (c.served === 0 ? FIRST_REQUEST_GRACE_MS : idleMs)) socket.destroy();
+      }
     }
     try {
       await app.close();
-      logger.log('stopped');
+      logger.log(`stopped in ${Date.now() - started} ms`);
       process.exit(0);
     } catch (err) {
       logger.error(err instanceof Error ? err.message : String(err));
