@@ -20,7 +20,8 @@ export function redisOptions(redis: AppConfig['redis']): RedisOptions {
     keyPrefix: redis.keyPrefix,
     lazyConnect: true,
     enableAutoPipelining: true,
-    // Redis or the network stalled: the command fails (503) after this long
+    // Redis or the network stalled: the command fails (503) after this long (after up to as long
+    // again waiting for the auto-pipelined batch before it)
     commandTimeout: redis.commandTimeoutMs,
     // disconnected: commands fail at once (503) instead of queueing for the reconnection
     enableOfflineQueue: false,
