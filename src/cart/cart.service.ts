@@ -16,14 +16,28 @@ function couponDropped(code: string, reason: CouponRefusal | 'deleted'): CartNot
   return { code: 'coupon_dropped', message: `Coupon ${code} was removed from the cart: ${reason.replace('_', ' ')}`, coupon: code, reason };
 }
 
+/**
+ * Finishes what a checkout left undone in a cart (its clear failed after the order's commit, or its
+ * instance died): takes the bought lines out, once. Implemented by the orders module, which sits
+ * above carts and sets it at start-up (orders/pending-clears.ts).
+ */
+export type SettlePending = (cartId: string) => Promise<void>;
+
 /** The cart's rules: changes checked against the stock, views reconciled with the catalogue. */
 @Injectable()
 export class CartService {
+  private settlePending: SettlePending = () => Promise.resolve();
+
   constructor(
     private readonly carts: CartRepository,
     private readonly stock: ProductStockCache,
     private readonly coupons: CouponUsageService,
   ) {}
+
+  /** Every view and change of a cart first runs `settle` on it (see SettlePending). */
+  settlePendingWith(settle: SettlePending): void {
+    this.settlePending = settle;
+  }
 
   /**
    * After a login, asked for by the client that holds the anonymous cart `sid`: merges it into the
@@ -33,6 +47,7 @@ export class CartService {
    */
   async mergeIntoUser(sid: string, userId: number): Promise<CartViewDto> {
     const target = userCartId(userId);
+    await Promise.all([this.settlePending(sid), this.settlePending(target)]);
     const [anonymous, mine] = await Promise.all([this.carts.getCart(sid), this.carts.getCart(target)]);
     if (anonymous.lines.length > 0 || anonymous.couponCode !== null) await this.merge(sid, target, anonymous, mine);
     return this.viewOf(cartRef(sid, userId));
@@ -54,7 +69,8 @@ export class CartService {
    * longer applies (named in `notices`); names each unit price that moved since the buyer last saw
    * it, and remembers the prices shown.
    */
-  view(ref: CartRef): Promise<CartViewDto> {
+  async view(ref: CartRef): Promise<CartViewDto> {
+    await this.settlePending(ref.cartId);
     return this.viewOf(ref);
   }
 
@@ -83,7 +99,7 @@ export class CartService {
 
   /** Applies a coupon (replacing any other) if it can be used now; it may cover nothing in the cart yet. */
   async applyCoupon(ref: CartRef, code: string): Promise<CartViewDto> {
-    const { coupon, check } = await this.coupons.find(code);
+    const [{ coupon, check }] = await Promise.all([this.coupons.find(code), this.settlePending(ref.cartId)]);
     if (!coupon) throw new CouponNotFound(code);
     if (!check.applicable) throw new CouponNotApplicable(coupon.code, check.reason);
     await this.carts.setCoupon(ref.cartId, coupon.code);
@@ -91,13 +107,14 @@ export class CartService {
   }
 
   async removeCoupon(ref: CartRef): Promise<CartViewDto> {
+    await this.settlePending(ref.cartId);
     await this.carts.removeCoupon(ref.cartId);
     return this.viewOf(ref);
   }
 
   /** Adds `quantity` units (the line is created if new); refused when the line would exceed stock. */
   async addItem(ref: CartRef, pid: number, quantity = 1): Promise<CartViewDto> {
-    const product = await this.requireProduct(pid);
+    const [product] = await Promise.all([this.requireProduct(pid), this.settlePending(ref.cartId)]);
     const change = await this.carts.incrementLine(ref.cartId, pid, quantity, product.quantity, product.priceCents);
     this.ensureApplied(change, product, (incart) => incart + quantity);
     return this.viewOf(ref, change.cart);
@@ -106,7 +123,7 @@ export class CartService {
   /** Sets the line to `quantity` units; 0 removes it. */
   async setItem(ref: CartRef, pid: number, quantity: number): Promise<CartViewDto> {
     if (quantity === 0) return this.removeItem(ref, pid);
-    const product = await this.requireProduct(pid);
+    const [product] = await Promise.all([this.requireProduct(pid), this.settlePending(ref.cartId)]);
     const change = await this.carts.setLine(ref.cartId, pid, quantity, product.quantity, product.priceCents);
     this.ensureApplied(change, product, () => quantity);
     return this.viewOf(ref, change.cart);
@@ -117,6 +134,7 @@ export class CartService {
    * is neither in the cart nor in the catalogue is `product_not_found`.
    */
   async removeItem(ref: CartRef, pid: number): Promise<CartViewDto> {
+    await this.settlePending(ref.cartId);
     const removed = await this.carts.removeLines(ref.cartId, [pid]);
     if (removed === 0) await this.requireProduct(pid);
     return this.viewOf(ref);

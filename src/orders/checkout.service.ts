@@ -16,6 +16,7 @@ import { OrderDto } from './dto/order.dto';
 import { CartEmpty, CartNotPurchasable, CheckoutInProgress, IdempotencyKeyReused, TotalChanged, UnpurchasableLine } from './orders.errors';
 import { CartLockTimeout, IdempotencyKeyTaken, NewOrder, OrdersRepository } from './orders.repository';
 import { toOrderDto } from './orders.service';
+import { PendingClears } from './pending-clears';
 import type { Order } from './order.entity';
 
 /** How long a checkout waits for another checkout of the same cart before answering checkout_in_progress. */
@@ -42,9 +43,6 @@ export interface CheckoutResult {
 /** What the locked part of a checkout decided; the cart is cleared after the commit. */
 type Outcome = { placed: NewOrder; cart: StoredCart } | { replayed: Order; clear: StoredCart | null };
 
-/** What an order bought, as the cart lines and coupon to take out of the cart. */
-const boughtBy = (order: Order): StoredCart => ({ lines: order.lines.map((l) => ({ pid: l.productId, quantity: l.quantity })), couponCode: order.couponCode });
-
 /**
  * Turns a cart into an order in one Postgres transaction. One checkout per cart at a time: the
  * transaction first takes the cart's advisory lock (released at commit, rollback, or when the
@@ -64,6 +62,7 @@ export class CheckoutService {
     private readonly orders: OrdersRepository,
     private readonly stock: StockService,
     private readonly coupons: CouponUsageService,
+    private readonly pending: PendingClears,
   ) {}
 
   async checkout(cart: CartRef, { idempotencyKey, expectedTotalCents }: CheckoutRequest = {}): Promise<CheckoutResult> {
@@ -95,7 +94,7 @@ export class CheckoutService {
     expectedTotalCents: Cents | undefined,
   ): Promise<Outcome> {
     await this.orders.lockCart(manager, cartId, CART_LOCK_WAIT_MS);
-    await this.finishPendingClears(manager, cartId);
+    await this.pending.finish(manager, cartId);
     const cart = await this.carts.contents(cartId);
     const fingerprint = cartFingerprint(cart);
     if (key) {
@@ -113,17 +112,6 @@ export class CheckoutService {
     } catch (err) {
       if (err instanceof CartNotPurchasable) await this.stock.changed(cart.lines.map((l) => l.pid)); // cart views should show what checkout saw
       throw err;
-    }
-  }
-
-  /**
-   * Orders of this cart whose clear did not happen (the store failed after the commit, or the
-   * instance died): their bought lines are taken out of the cart now, once.
-   */
-  private async finishPendingClears(manager: EntityManager, cartId: string): Promise<void> {
-    for (const order of await this.orders.findUncleared(manager, cartId)) {
-      await this.carts.removePurchased(cartId, boughtBy(order));
-      await this.orders.markCartCleared(order.id, manager);
     }
   }
 
@@ -206,13 +194,14 @@ export class CheckoutService {
 
   /**
    * Takes what the order bought out of the cart and records that on the order. A failure here does
-   * not undo the order: the next checkout of this cart finishes it (finishPendingClears).
+   * not undo the order: the cart's next view, change or checkout finishes it (pending-clears.ts).
    */
   private async clearBought(orderId: string, cartId: string, bought: StoredCart): Promise<void> {
     try {
       await this.carts.removePurchased(cartId, bought);
       await this.orders.markCartCleared(orderId);
     } catch (err) {
+      this.pending.remember(cartId);
       this.logger.error(`order ${orderId} placed but cart ${cartId} not cleared yet: ${err instanceof Error ? err.message : String(err)}`);
     }
   }

@@ -9,11 +9,12 @@ import { Order, OrderLine } from './order.entity';
 import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
+import { PendingClears } from './pending-clears';
 
 /** Orders: checkout composes the cart, the stock port and the coupon port in one transaction. */
 @Module({
   imports: [TypeOrmModule.forFeature([Order, OrderLine]), AccessModule, CartModule, ProductsModule, CouponsModule],
   controllers: [OrdersController],
-  providers: [CheckoutService, OrdersService, OrdersRepository],
+  providers: [CheckoutService, OrdersService, OrdersRepository, PendingClears],
 })
 export class OrdersModule {}

@@ -31,6 +31,9 @@ const IDEMPOTENCY_KEY_UNIQUE = 'orders_cart_idempotency_key_unique';
 /** SQLSTATE lock_not_available: lock_timeout ran out. */
 const LOCK_NOT_AVAILABLE = '55P03';
 
+/** The advisory lock key of a cart's checkout lock (hashed with hashtextextended). */
+const cartLockKey = (cartId: string) => `cart:${cartId}`;
+
 /** Orders and their lines (Postgres); the checkout transaction and its per-cart lock. */
 @Injectable()
 export class OrdersRepository {
@@ -52,12 +55,18 @@ export class OrdersRepository {
   async lockCart(manager: EntityManager, cartId: string, waitMs: number): Promise<void> {
     await manager.query(`SELECT set_config('lock_timeout', $1, true)`, [`${waitMs}ms`]);
     try {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`cart:${cartId}`]);
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [cartLockKey(cartId)]);
     } catch (err) {
       if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new CartLockTimeout();
       throw err;
     }
     await manager.query(`SELECT set_config('lock_timeout', '0', true)`);
+  }
+
+  /** Takes the cart's checkout lock for the rest of the transaction if it is free; false when a checkout holds it. */
+  async tryLockCart(manager: EntityManager, cartId: string): Promise<boolean> {
+    const [row] = (await manager.query(`SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked`, [cartLockKey(cartId)])) as { locked: boolean }[];
+    return row.locked;
   }
 
   /** Inserts the order and its lines in one statement; IdempotencyKeyTaken when another checkout holds the key. */
@@ -89,6 +98,12 @@ export class OrdersRepository {
   /** This cart's orders whose bought lines are still in it (the partial index orders_uncleared_cart). */
   findUncleared(manager: EntityManager, cartId: string): Promise<Order[]> {
     return manager.getRepository(Order).find({ where: { cartId, cartCleared: false }, relations: { lines: true } });
+  }
+
+  /** The carts that hold lines of orders whose clear did not happen (usually none; the partial index orders_uncleared_cart). */
+  async cartsWithUnclearedOrders(): Promise<string[]> {
+    const rows = (await this.orders.query(`SELECT DISTINCT cart_id FROM orders WHERE cart_cleared = false`)) as { cart_id: string }[];
+    return rows.map((r) => r.cart_id);
   }
 
   findById(id: string): Promise<Order | null> {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { cartRef } from '../../src/cart/cart-ref';
+import { PendingClears } from '../../src/orders/pending-clears';
 import { newServices, Services } from './fakes';
 
 describe('CheckoutService (over fakes)', () => {
@@ -58,6 +59,43 @@ describe('CheckoutService (over fakes)', () => {
     await s.cartService.addItem(cart, 2, 1);
     const next = await s.checkout.checkout(cart);
     expect(next.order.items.map((i) => [i.pid, i.quantity])).toEqual([[1, 1], [2, 1]]);
+  });
+
+  it('after a failed clear, the next view finishes it once: the bought lines go, lines added later stay', async () => {
+    s.catalogue.add(1, 1000, 5);
+    s.catalogue.add(2, 500, 5);
+    await s.cartService.addItem(cart, 1, 2);
+    jest.spyOn(s.carts, 'removeLines').mockRejectedValueOnce(new Error('store went away'));
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    await s.checkout.checkout(cart, 'k1');
+    expect((await s.carts.getCart(sid)).lines).toEqual([{ pid: 1, quantity: 2 }]);
+
+    const view = await s.cartService.view(cart);
+    expect(view.items).toEqual([]);
+    expect(s.orders.orders[0].cartCleared).toBe(true);
+    await s.cartService.addItem(cart, 1, 1);
+    await s.cartService.addItem(cart, 2, 1);
+    expect((await s.cartService.view(cart)).items.map((i) => [i.pid, i.incart])).toEqual([[1, 1], [2, 1]]);
+  });
+
+  it('another instance finishes a failed clear at its first use of the cart after reading the pending orders', async () => {
+    s.catalogue.add(1, 1000, 5);
+    await s.cartService.addItem(cart, 1, 2);
+    jest.spyOn(s.carts, 'removeLines').mockRejectedValueOnce(new Error('store went away'));
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const other = new PendingClears(s.orders.repo, s.cartService); // its own set, read from the orders
+    await other.settle(sid); // starts the read
+    await s.checkout.checkout(cart);
+    await other.settle(sid); // the set read before the order: nothing to do yet
+    expect(s.orders.orders[0].cartCleared).toBe(false);
+    jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 1001);
+    await other.settle(sid); // a second later: reads again
+    await new Promise((r) => setImmediate(r));
+    await other.settle(sid);
+    expect((await s.carts.getCart(sid)).lines).toEqual([]);
+    expect(s.orders.orders[0].cartCleared).toBe(true);
   });
 
   it('a checkout without a key after a failed clear does not sell the bought lines again', async () => {

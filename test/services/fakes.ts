@@ -7,6 +7,7 @@ import type { CouponWithProducts } from '../../src/coupons/coupons.repository';
 import { CheckoutService } from '../../src/orders/checkout.service';
 import type { Order } from '../../src/orders/order.entity';
 import { CartLockTimeout, NewOrder, OrdersRepository } from '../../src/orders/orders.repository';
+import { PendingClears } from '../../src/orders/pending-clears';
 import type { ProductStockCache } from '../../src/products/product-stock.cache';
 import type { ProductStock } from '../../src/products/products.repository';
 import type { StockLine, StockService } from '../../src/products/stock.service';
@@ -88,6 +89,8 @@ export class FakeOrders {
       }
     },
     lockCart: () => (this.lockHeld ? Promise.reject(new CartLockTimeout()) : Promise.resolve()),
+    tryLockCart: () => Promise.resolve(!this.lockHeld),
+    cartsWithUnclearedOrders: () => Promise.resolve([...new Set(this.orders.filter((o) => !o.cartCleared).map((o) => o.cartId))]),
     insertOrder: (_m: EntityManager, o: NewOrder) => {
       const lines = o.lines.map((l, i) => ({ ...l, id: i + 1, orderId: o.id, lineTotalCents: String(l.lineTotalCents), lineDiscountCents: String(l.lineDiscountCents) }));
       this.orders.push({
@@ -112,6 +115,7 @@ export interface Services {
   coupons: FakeCoupons;
   orders: FakeOrders;
   cartService: CartService;
+  pending: PendingClears;
   checkout: CheckoutService;
 }
 
@@ -122,6 +126,8 @@ export function newServices(): Services {
   const coupons = new FakeCoupons();
   const orders = new FakeOrders();
   const cartService = new CartService(carts, catalogue.cache, coupons.port);
-  const checkout = new CheckoutService(cartService, orders.repo, catalogue.stock, coupons.port);
-  return { carts, catalogue, coupons, orders, cartService, checkout };
+  const pending = new PendingClears(orders.repo, cartService);
+  pending.onModuleInit();
+  const checkout = new CheckoutService(cartService, orders.repo, catalogue.stock, coupons.port, pending);
+  return { carts, catalogue, coupons, orders, cartService, pending, checkout };
 }
