@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
 import type { Cents } from '../common/money';
+import { AppConfig } from '../config/app.config';
 import { isUniqueViolation } from '../database/pg-errors';
 import { Order } from './order.entity';
 
@@ -37,10 +38,16 @@ const cartLockKey = (cartId: string) => `cart:${cartId}`;
 /** Orders and their lines (Postgres); the checkout transaction and its per-cart lock. */
 @Injectable()
 export class OrdersRepository {
+  /** statement_timeout (0: none): a wait for the cart's lock must end before it, as checkout_in_progress. */
+  private readonly statementTimeoutMs: number;
+
   constructor(
     @InjectRepository(Order) private readonly orders: Repository<Order>,
     private readonly dataSource: DataSource,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.statementTimeoutMs = config.database.url ? config.database.statementTimeoutMs : 0;
+  }
 
   /** Runs `work` in one READ COMMITTED transaction; the helpers take its manager. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -50,10 +57,12 @@ export class OrdersRepository {
   /**
    * Takes the cart's checkout lock for the rest of the transaction (a transaction-level advisory
    * lock: it is released at commit or rollback, and by Postgres when the holder's connection dies,
-   * so a crashed instance never leaves it behind). Waits at most `waitMs`, then CartLockTimeout.
+   * so a crashed instance never leaves it behind). Waits at most `waitMs`, then CartLockTimeout;
+   * less when DATABASE_STATEMENT_TIMEOUT_MS would cancel the wait first (then half a second less).
    */
   async lockCart(manager: EntityManager, cartId: string, waitMs: number): Promise<void> {
-    await manager.query(`SELECT set_config('lock_timeout', $1, true)`, [`${waitMs}ms`]);
+    const wait = this.statementTimeoutMs ? Math.max(100, Math.min(waitMs, this.statementTimeoutMs - 500)) : waitMs;
+    await manager.query(`SELECT set_config('lock_timeout', $1, true)`, [`${wait}ms`]);
     try {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [cartLockKey(cartId)]);
     } catch (err) {

@@ -16,6 +16,13 @@ export interface FaultProxy {
   refuse(): Promise<void>;
   /** New connections get `bytes` and are closed, without reaching the target (e.g. Postgres's "too many clients"). */
   reply(bytes: Buffer): Promise<void>;
+  /**
+   * The next time a client sends bytes containing `text`: runs `then` just before they are
+   * forwarded (so `then` can hold them with `stallNow`) or, with `after`, just after.
+   */
+  whenClientSends(text: string | Buffer, then: () => void, opts?: { after?: boolean }): void;
+  /** `stall()` at once, for `whenClientSends`: the bytes being forwarded are held too. */
+  stallNow(): void;
   /** Open client connections. */
   connections(): number;
   close(): Promise<void>;
@@ -38,6 +45,16 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   const pairs = new Set<Pair>();
   let server: Server | null = null;
   let port = 0;
+  let trigger: { text: Buffer; then: () => void; after: boolean } | null = null;
+
+  const toServer = (pair: Pair, chunk: Buffer) => {
+    const fired = trigger && chunk.includes(trigger.text) ? trigger : null;
+    if (fired) trigger = null;
+    if (fired && !fired.after) fired.then();
+    if (mode === 'stall') pair.held.toServer.push(chunk);
+    else pair.server.write(chunk);
+    if (fired?.after) fired.then();
+  };
 
   const flush = (pair: Pair) => {
     for (const chunk of pair.held.toServer.splice(0)) pair.server.write(chunk);
@@ -58,7 +75,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       client.destroy();
       upstream.destroy();
     };
-    client.on('data', (chunk: Buffer) => (mode === 'stall' ? pair.held.toServer.push(chunk) : upstream.write(chunk)));
+    client.on('data', (chunk: Buffer) => toServer(pair, chunk));
     upstream.on('data', (chunk: Buffer) => (mode === 'stall' ? pair.held.toClient.push(chunk) : client.write(chunk)));
     for (const s of [client, upstream]) {
       s.on('error', end);
@@ -121,6 +138,12 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       mode = 'reply';
       replyBytes = bytes;
       if (!server) await listen();
+    },
+    whenClientSends(text, then, opts = {}) {
+      trigger = { text: Buffer.from(text), then, after: opts.after ?? false };
+    },
+    stallNow() {
+      mode = 'stall';
     },
     connections: () => pairs.size,
     async close() {

@@ -60,6 +60,10 @@ const PG_MESSAGES = new Set([
 /** Socket errors. With its offline queue off, ioredis never fails a command with these: they are Postgres's. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
+function isErrorLike(err: unknown): err is { name?: unknown; message: string; code?: unknown } {
+  return typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string';
+}
+
 /**
  * The one place that tells a dependency outage from a bug: maps what the Redis and Postgres drivers
  * throw when their server is down, stalled or out of connections to the 503 it means; null for
@@ -67,11 +71,13 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'
  */
 export function asUnavailable(err: unknown): DependencyUnavailable | null {
   if (err instanceof DependencyUnavailable) return err;
-  if (!(err instanceof Error)) return null;
+  // not `instanceof Error`: errors made by Node's core (sockets) fail that test under Jest
+  if (!isErrorLike(err)) return null;
   if (REDIS_MESSAGES.has(err.message) || err.name === 'MaxRetriesPerRequestError' || (err instanceof ReplyError && REDIS_BUSY_REPLY.test(err.message))) {
     return new CartStoreUnavailable(err.message);
   }
-  const driver = err instanceof QueryFailedError ? (err.driverError as Error & { code?: unknown }) : (err as Error & { code?: unknown });
+  const wrapped: unknown = err instanceof QueryFailedError ? err.driverError : null;
+  const driver = isErrorLike(wrapped) ? wrapped : err;
   const code = typeof driver.code === 'string' ? driver.code : '';
   if (PG_CODES.test(code) || SOCKET_CODES.has(code) || PG_MESSAGES.has(driver.message)) {
     return new DatabaseUnavailable(code && !driver.message.includes(code) ? `${code} ${driver.message}` : driver.message);
