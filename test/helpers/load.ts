@@ -11,6 +11,8 @@ export interface Outcome {
   call: string;
   code?: string;
   retryAfter?: string;
+  /** The parsed JSON body, if any. */
+  body?: unknown;
 }
 
 export interface Call {
@@ -33,14 +35,15 @@ export function call(base: string, agent: Agent, c: Call, timeoutMs = 5000): Pro
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text += d));
         res.on('end', () => {
-          let code: string | undefined;
+          let body: unknown;
           try {
-            code = (JSON.parse(text) as { code?: string }).code;
+            body = JSON.parse(text);
           } catch {
-            code = undefined;
+            body = undefined;
           }
+          const code = (body as { code?: unknown } | undefined)?.code;
           const retryAfter = res.headers['retry-after'];
-          resolve({ at, ms: Date.now() - at, status: res.statusCode ?? 0, call: name, code, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined });
+          resolve({ at, ms: Date.now() - at, status: res.statusCode ?? 0, call: name, code: typeof code === 'string' ? code : undefined, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined, body });
         });
         res.on('error', (err: NodeJS.ErrnoException) => resolve({ at, ms: Date.now() - at, status: err.code ?? err.message, call: name }));
       },
