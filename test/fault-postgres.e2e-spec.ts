@@ -87,7 +87,7 @@ describe('Faults: Postgres stopped, stalled, out of connections (e2e)', () => {
   });
 
   it(`stalled: statement_timeout ${STATEMENT_TIMEOUT_MS} ms + 1 s on the client, or the pool wait: 503 within ~2 s, readiness 503 within 1 s; back alone`, async () => {
-    const load = startLoad(base, 6, dbLoad);
+    const load = startLoad(base, 8, dbLoad);
     await sleep(200);
     const stalledAt = Date.now();
     await proxy.stall();
@@ -100,7 +100,7 @@ describe('Faults: Postgres stopped, stalled, out of connections (e2e)', () => {
 
     expectDatabaseUnavailable(outcomes);
     const during = outcomes.filter((o) => o.at > stalledAt + 50 && o.at + o.ms < resumedAt);
-    expect(during.length).toBeGreaterThan(5);
+    expect(during.length).toBeGreaterThanOrEqual(3); // each waits ~1-2 s
     expect(during.filter((o) => o.status !== 503)).toEqual([]);
     const slowest = Math.max(...outcomes.map((o) => o.ms));
     expect(slowest).toBeLessThan(STATEMENT_TIMEOUT_MS + 1000 + 500);

@@ -8,18 +8,19 @@ export interface ShutdownOptions {
   /** Runs at once on the signal (readiness turns 503). */
   onDrain?: () => void;
   /**
-   * A kept-alive connection with no request running is closed once it has been idle this long
-   * (default 500 ms): a client that used it a moment ago may be sending its next request on it
-   * right now, and that request is better answered (with `Connection: close`) than cut.
+   * Once the listener is closed, a kept-alive connection with no request running is closed when it
+   * has been idle this long (default 500 ms): a client that used it a moment ago may be sending its
+   * next request on it right now, and that request is better answered (with `Connection: close`)
+   * than cut.
    */
   idleMs?: number;
 }
 
-/** A connection that has not sent its first request yet gets this long to send it. */
-const FIRST_REQUEST_GRACE_MS = 1000;
-/** New connections are still accepted while they keep coming, with gaps under QUIET_MS, for at most ACCEPT_WINDOW_MS. */
+/** The listener closes once no connection has arrived for QUIET_MS, or ACCEPT_WINDOW_MS after the signal at the latest. */
 const QUIET_MS = 100;
 const ACCEPT_WINDOW_MS = 1000;
+/** A connection that has not sent its first request yet gets this long to send it. */
+const FIRST_REQUEST_GRACE_MS = 1000;
 
 interface Connection {
   requests: number;
@@ -28,14 +29,18 @@ interface Connection {
 }
 
 /**
- * SIGTERM/SIGINT: readiness says 503 at once and every response from then on says
- * `Connection: close`. The listener keeps accepting while connections are still arriving (a
- * request sent just before the signal is answered, not refused) and stops once none came for
- * QUIET_MS, or after ACCEPT_WINDOW_MS under steady load. Kept-alive connections are closed when
- * idle; when the requests in flight have been answered, the app closes (pools, Redis, the embedded
- * database) and the process exits 0. All of it within `timeoutMs`, else what is left is cut and it
- * exits 1. Behind a load balancer that notices readiness late, delay the signal (README, "Failure
- * behaviour").
+ * SIGTERM/SIGINT, in two steps, all within `timeoutMs` (else what is left is cut and the exit
+ * status is 1):
+ * 1. Readiness says 503 at once. The listener keeps accepting until no connection has arrived for
+ *    QUIET_MS (at most ACCEPT_WINDOW_MS), so a request sent just before the signal is answered,
+ *    not refused. Kept-alive connections go on as before: their clients are not sent to reconnect
+ *    while the listener is open, so nobody is connecting when it closes, and closing it resets
+ *    nothing queued.
+ * 2. The listener closed, every response says `Connection: close` (a client that honours it gets
+ *    "connection refused" when it comes back: its cue to go elsewhere) and idle connections are
+ *    closed. When the requests in flight have been answered, the app closes (pools, Redis, the
+ *    embedded database) and the process exits 0.
+ * Behind a load balancer that notices readiness late, delay the signal (README, "Failure behaviour").
  */
 export function shutDownGracefully(app: INestApplication, opts: ShutdownOptions): void {
   const server = app.getHttpServer() as Server;
@@ -44,6 +49,7 @@ export function shutDownGracefully(app: INestApplication, opts: ShutdownOptions)
   const connections = new Map<Socket, Connection>();
   const responses = new Set<ServerResponse>();
   let stopping = false;
+  let listening = true;
   let lastAccepted = 0;
 
   server.on('connection', (socket: Socket) => {
@@ -59,7 +65,7 @@ export function shutDownGracefully(app: INestApplication, opts: ShutdownOptions)
       connection.served += 1;
     }
     responses.add(res);
-    if (stopping) res.setHeader('Connection', 'close');
+    if (!listening) res.setHeader('Connection', 'close');
     res.once('close', () => {
       responses.delete(res);
       if (!connection) return;
@@ -79,8 +85,6 @@ export function shutDownGracefully(app: INestApplication, opts: ShutdownOptions)
     }, opts.timeoutMs).unref();
     opts.onDrain?.();
     logger.log(`${signal}: draining ${responses.size} request(s) in flight and ${connections.size} connection(s)`);
-    for (const res of responses) if (!res.headersSent) res.setHeader('Connection', 'close');
-    let listening = true;
     while (listening || connections.size > 0) {
       await new Promise((r) => setTimeout(r, 10)); // first: lets the event loop accept what is queued
       const now = Date.now();
@@ -88,7 +92,9 @@ export function shutDownGracefully(app: INestApplication, opts: ShutdownOptions)
         // net.Server's close: http.Server's would also cut the connections between two requests
         NetServer.prototype.close.call(server);
         listening = false;
+        for (const res of responses) if (!res.headersSent) res.setHeader('Connection', 'close');
       }
+      if (listening) continue;
       for (const [socket, c] of connections) {
         if (c.requests === 0 && now - c.idleSince >= (c.served === 0 ? FIRST_REQUEST_GRACE_MS : idleMs)) socket.destroy();
       }

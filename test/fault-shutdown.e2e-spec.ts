@@ -1,0 +1,103 @@
+import { Agent } from 'node:http';
+import request from 'supertest';
+import { AppProcess, startAppProcess } from './helpers/app-process';
+import { FaultProxy, startFaultProxy } from './helpers/fault-proxy';
+import { figures } from './helpers/figures';
+import { call, Outcome, startLoad } from './helpers/load';
+import { ADMIN_KEY, deleteKeys, dropSchema, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName } from './helpers/test-app';
+
+jest.setTimeout(120_000);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A connection cut under a request: what a client that honours `Connection: close` must never see. */
+const isReset = (o: Outcome) => typeof o.status === 'string' && o.status !== 'ECONNREFUSED';
+
+/** Issue 10, SIGTERM: readiness 503 at once, requests in flight answered, no resets, exit bounded by SHUTDOWN_TIMEOUT_MS. */
+describe('Faults: SIGTERM under load (app processes, e2e)', () => {
+  const schema = uniqueName('fault_term');
+  const prefix = `${schema}:`;
+  const env = { DATABASE_SCHEMA: schema, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, ADMIN_API_KEY: ADMIN_KEY, RATE_LIMIT_PER_MINUTE: '0' };
+  let proxy: FaultProxy;
+  let steady: AppProcess;
+  let stuck: AppProcess;
+
+  beforeAll(async () => {
+    const target = new URL(TEST_DATABASE_URL);
+    proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    steady = await startAppProcess({ ...env, DATABASE_URL: TEST_DATABASE_URL });
+    // no statement timeout: a request on a stalled Postgres would wait for ever, but for the shutdown bound
+    stuck = await startAppProcess({ ...env, DATABASE_URL: proxy.url(TEST_DATABASE_URL), SHUTDOWN_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '0' });
+  });
+  afterAll(async () => {
+    for (const app of [steady, stuck]) if (app && app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
+    await proxy?.close();
+    await dropSchema(schema);
+    await deleteKeys(prefix);
+  });
+
+  it('steady load: readiness 503 at once, every request sent before the signal answered, 0 resets, exit 0 soon after', async () => {
+    const pid = (await request(steady.url).post('/api/products').set('X-API-Key', ADMIN_KEY).send({ name: 'Fan', price: 30, quantity: 100 }).expect(201)).body.id;
+    await request(steady.url).post('/api/updatecart').send({ sid: 'term', pid, v: 2 }).expect(200);
+    const load = startLoad(steady.url, 8, (i) => (i % 4 ? { path: '/api/viewcart/term' } : { method: 'POST', path: '/api/updatecart', body: { sid: 'term', pid, v: 2 } }));
+    const readiness: Outcome[] = [];
+    const readyAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        readiness.push(await call(steady.url, readyAgent, { path: '/health/ready' }));
+        await sleep(10);
+      }
+    })();
+    await sleep(500);
+
+    const signalledAt = Date.now();
+    const ended = await steady.stop(); // SIGTERM, then the exit
+    const exitedAfter = Date.now() - signalledAt;
+    polling = false;
+    await poller;
+    readyAgent.destroy();
+    const outcomes = await load.stop();
+
+    expect(ended).toEqual({ code: 0, signal: null });
+    expect(outcomes.filter(isReset)).toEqual([]);
+    expect(outcomes.filter((o) => o.at < signalledAt && o.status !== 200)).toEqual([]);
+    expect(outcomes.filter((o) => o.status !== 200 && o.status !== 'ECONNREFUSED')).toEqual([]);
+    expect(readiness.filter(isReset)).toEqual([]);
+    const draining = readiness.find((o) => o.status === 503);
+    expect(draining).toMatchObject({ code: 'not_ready', body: { details: { draining: true } } });
+    expect(draining!.at + draining!.ms - signalledAt).toBeLessThan(300);
+    expect(readiness.filter((o) => o.status === 200 && o.at > signalledAt + 100)).toEqual([]);
+    expect(exitedAfter).toBeLessThan(3000);
+    expect(steady.output()).toMatch(/SIGTERM: draining/);
+
+    figures('SIGTERM under steady load', {
+      requests: outcomes.length,
+      'answered 200': outcomes.filter((o) => o.status === 200).length,
+      'refused after the listener closed': outcomes.filter((o) => o.status === 'ECONNREFUSED').length,
+      resets: outcomes.filter(isReset).length,
+      'readiness 503 after SIGTERM ms': draining!.at + draining!.ms - signalledAt,
+      'exit after SIGTERM ms': exitedAfter,
+      'exit code': String(ended.code),
+    });
+  });
+
+  it('a request that cannot finish (Postgres stalled, no statement timeout): exit 1 at SHUTDOWN_TIMEOUT_MS (1000 ms)', async () => {
+    const agent = new Agent({ keepAlive: true });
+    await proxy.stall();
+    const hanging = call(stuck.url, agent, { path: '/api/products/1' }, 10_000);
+    await sleep(200);
+    const signalledAt = Date.now();
+    const ended = await stuck.stop();
+    const exitedAfter = Date.now() - signalledAt;
+    agent.destroy();
+    await proxy.pass();
+
+    expect(ended).toEqual({ code: 1, signal: null });
+    expect(exitedAfter).toBeGreaterThanOrEqual(1000);
+    expect(exitedAfter).toBeLessThan(1500);
+    expect((await hanging).status).toBe('ECONNRESET');
+    expect(stuck.output()).toMatch(/not drained within 1000 ms \(1 request\(s\) still running\)/);
+    figures('SIGTERM with a request that cannot finish', { 'SHUTDOWN_TIMEOUT_MS': 1000, 'exit after SIGTERM ms': exitedAfter, 'exit code': String(ended.code) });
+  });
+});
