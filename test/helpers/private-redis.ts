@@ -31,7 +31,8 @@ export async function startPrivateRedis(args: string[] = []): Promise<PrivateRed
     const deadline = Date.now() + 10_000;
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}`);
-      const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const password = args[args.indexOf('--requirepass') + 1];
+      const probe = new Redis({ port, host: '127.0.0.1', password: args.includes('--requirepass') ? password : undefined, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => undefined);
       try {
         await probe.connect();

@@ -132,6 +132,28 @@ describe('AllExceptionsFilter.toBody', () => {
     });
   });
 
+  describe('a Redis or Postgres outage -> 503 with Retry-After', () => {
+    it.each<[string, unknown, string, number]>([
+      ['a Redis command timeout', new Error('Command timed out'), 'cart_store_unavailable', 1],
+      ['Postgres refusing connections', Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { code: 'ECONNREFUSED' }), 'database_unavailable', 2],
+    ])('%s -> 503 %s, the driver message only in the log', (_name, error, code, retryAfterSeconds) => {
+      const result = filter.toBody(error);
+      expect(result).toEqual({ body: { statusCode: 503, code, message: expect.any(String) }, retryAfterSeconds });
+      expect(JSON.stringify(result)).not.toMatch(/10\.1\.2\.3|timed out/);
+      expect(logError).toHaveBeenCalledWith(expect.stringContaining(`${code}: ${(error as Error).message}`));
+    });
+
+    it('sets the Retry-After header', () => {
+      const res = { headersSent: false, status: jest.fn(), json: jest.fn(), setHeader: jest.fn() };
+      res.status.mockReturnValue(res);
+      const host = { switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost;
+      filter.catch(new Error('Connection is closed.'), host);
+      expect(res.setHeader).toHaveBeenCalledWith('Retry-After', '1');
+      expect(res.status).toHaveBeenCalledWith(503);
+      expect(res.json).toHaveBeenCalledWith({ statusCode: 503, code: 'cart_store_unavailable', message: expect.any(String) });
+    });
+  });
+
   describe('anything else -> bare 500', () => {
     it.each<[string, unknown]>([
       ["Error('secret internals')", new Error('secret internals')],

@@ -83,3 +83,22 @@ describe('AppConfig rate limits and proxies', () => {
     expect(() => build({ RATE_LIMIT_PER_MINUTE: '-1' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
   });
 });
+
+describe('AppConfig fault bounds', () => {
+  const quiet = { warn: () => undefined } as never;
+  const build = (env: Record<string, string>) => new AppConfig(validateEnv({ ADMIN_API_KEY: 'k'.repeat(16), ...env }), quiet);
+
+  it('defaults: Redis commands 400 ms, pool wait 2 s, statements 5 s, shutdown 10 s', () => {
+    expect(build({})).toMatchObject({
+      redis: { commandTimeoutMs: 400 },
+      database: { poolTimeoutMs: 2000, statementTimeoutMs: 5000 },
+      shutdownTimeoutMs: 10_000,
+    });
+  });
+
+  it('takes them from the environment', () => {
+    expect(
+      build({ REDIS_COMMAND_TIMEOUT_MS: '200', DATABASE_POOL_TIMEOUT_MS: '500', DATABASE_STATEMENT_TIMEOUT_MS: '0', SHUTDOWN_TIMEOUT_MS: '2500' }),
+    ).toMatchObject({ redis: { commandTimeoutMs: 200 }, database: { poolTimeoutMs: 500, statementTimeoutMs: 0 }, shutdownTimeoutMs: 2500 });
+  });
+});

@@ -14,6 +14,10 @@ describe('validateEnv', () => {
       DATABASE_POOL_SIZE: 10,
       REDIS_KEY_PREFIX: 'cartwheel:',
       LOG_LEVEL: 'log',
+      REDIS_COMMAND_TIMEOUT_MS: 400,
+      DATABASE_POOL_TIMEOUT_MS: 2000,
+      DATABASE_STATEMENT_TIMEOUT_MS: 5000,
+      SHUTDOWN_TIMEOUT_MS: 10_000,
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
@@ -56,6 +60,10 @@ describe('validateEnv', () => {
     ['ADMIN_API_KEY of 16 chars', { ADMIN_API_KEY: KEY }, { ADMIN_API_KEY: KEY }],
     ['DATA_DIR', { DATA_DIR: '/var/lib/cartwheel' }, { DATA_DIR: '/var/lib/cartwheel' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'silent' }, { LOG_LEVEL: 'silent' }],
+    ['REDIS_COMMAND_TIMEOUT_MS', { REDIS_COMMAND_TIMEOUT_MS: '250' }, { REDIS_COMMAND_TIMEOUT_MS: 250 }],
+    ['DATABASE_POOL_TIMEOUT_MS', { DATABASE_POOL_TIMEOUT_MS: '3000' }, { DATABASE_POOL_TIMEOUT_MS: 3000 }],
+    ['DATABASE_STATEMENT_TIMEOUT_MS 0 (none)', { DATABASE_STATEMENT_TIMEOUT_MS: '0' }, { DATABASE_STATEMENT_TIMEOUT_MS: 0 }],
+    ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '30000' }, { SHUTDOWN_TIMEOUT_MS: 30_000 }],
   ])('accepts %s', (_name, env, expected) => {
     expect(validateEnv(env)).toMatchObject(expected);
   });
@@ -82,6 +90,11 @@ describe('validateEnv', () => {
     ['DATABASE_POOL_SIZE', '0'],
     ['DATABASE_SCHEMA', 'Bad-Schema'],
     ['LOG_LEVEL', 'chatty'],
+    ['REDIS_COMMAND_TIMEOUT_MS', '10'],
+    ['REDIS_COMMAND_TIMEOUT_MS', 'soon'],
+    ['DATABASE_POOL_TIMEOUT_MS', '0'],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', '-1'],
+    ['SHUTDOWN_TIMEOUT_MS', '50'],
   ])('rejects %s=%p with InvalidEnvironmentError naming the variable', (name, value) => {
     let err: unknown;
     try {
