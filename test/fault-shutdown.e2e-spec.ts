@@ -27,7 +27,7 @@ describe('Faults: SIGTERM under load (app processes, e2e)', () => {
     proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5432) });
     steady = await startAppProcess({ ...env, DATABASE_URL: TEST_DATABASE_URL });
     // no statement timeout: a request on a stalled Postgres would wait for ever, but for the shutdown bound
-    stuck = await startAppProcess({ ...env, DATABASE_URL: proxy.url(TEST_DATABASE_URL), SHUTDOWN_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '0' });
+    stuck = await startAppProcess({ ...env, DATABASE_URL: proxy.url(TEST_DATABASE_URL), SHUTDOWN_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '0', PRODUCT_CACHE_TTL_MS: '0' });
   });
   afterAll(async () => {
     for (const app of [steady, stuck]) if (app && app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
@@ -85,7 +85,7 @@ describe('Faults: SIGTERM under load (app processes, e2e)', () => {
   it('a request that cannot finish (Postgres stalled, no statement timeout): exit 1 at SHUTDOWN_TIMEOUT_MS (1000 ms)', async () => {
     const agent = new Agent({ keepAlive: true });
     await proxy.stall();
-    const hanging = call(stuck.url, agent, { path: '/api/products/1' }, 10_000);
+    const hanging = call(stuck.url, agent, { path: '/api/products?limit=1' }, 10_000);
     await sleep(200);
     const signalledAt = Date.now();
     const ended = await stuck.stop();

@@ -17,6 +17,23 @@ const keyOf = (id: number) => `{catalogue}:product:${id}`;
 const SECOND_DELETE_MS = 250;
 
 /**
+ * The shared tier only saves Postgres reads, so it may not cost a request much when Redis is slow
+ * or down (README, "Failure behaviour"): a read or write of it is waited for this long at most,
+ * and after a failure it is left alone for SHARED_PAUSE_MS (Postgres answers meanwhile).
+ */
+const SHARED_WAIT_MS = 100;
+const SHARED_PAUSE_MS = 1000;
+
+/** `work`, or a rejection after `ms` (the work itself goes on). */
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/**
  * What cart routes and the public product route read of products (stock, name, price), in two tiers
  * (see CatalogueCacheModule): this instance's memory, then the Redis tier shared by every instance,
  * then Postgres. Entries live PRODUCT_CACHE_TTL_MS. A product write or a checkout on any instance
@@ -36,6 +53,8 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
   /** Bumped by every invalidation, so a read that started before it does not store what it read. */
   private generation = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** The shared tier failed: left alone until then. */
+  private sharedPausedUntil = 0;
 
   constructor(
     @Inject(CACHE_MANAGER) cache: Cache,
@@ -77,8 +96,9 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     const found = new Map<number, CatalogueProduct>();
     (await this.memory.getMany<CatalogueProduct>(keys)).forEach((p, i) => p && found.set(ids[i], p));
     let missing = ids.filter((id) => !found.has(id));
-    if (missing.length > 0 && this.shared) {
-      const fromShared = await this.shared.getMany<CatalogueProduct>(missing.map(keyOf)).catch(() => [] as (CatalogueProduct | undefined)[]);
+    const shared = this.sharedTier();
+    if (missing.length > 0 && shared) {
+      const fromShared = await within(shared.getMany<CatalogueProduct>(missing.map(keyOf)), SHARED_WAIT_MS).catch(() => this.sharedFailed([] as (CatalogueProduct | undefined)[]));
       const hits = missing.flatMap((_id, i) => (fromShared[i] ? [fromShared[i]] : []));
       for (const p of hits) found.set(p.id, p);
       if (generation === this.generation && hits.length > 0) await this.memory.setMany(hits.map((p) => ({ key: keyOf(p.id), value: p, ttl: this.ttlMs })));
@@ -89,7 +109,8 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
       for (const p of fetched) found.set(p.id, p);
       if (generation === this.generation && fetched.length > 0) {
         const entries = fetched.map((p) => ({ key: keyOf(p.id), value: p, ttl: this.ttlMs }));
-        await Promise.all([this.memory.setMany(entries), this.shared?.setMany(entries).catch(() => undefined)]);
+        const sharedNow = this.sharedTier();
+        await Promise.all([this.memory.setMany(entries), sharedNow && within(sharedNow.setMany(entries), SHARED_WAIT_MS).catch(() => this.sharedFailed(undefined))]);
       }
     }
     return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
@@ -117,6 +138,16 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     }, SECOND_DELETE_MS);
     timer.unref();
     this.timers.add(timer);
+  }
+
+  /** The shared tier, unless it failed less than SHARED_PAUSE_MS ago. */
+  private sharedTier(): Keyv | null {
+    return this.shared && Date.now() >= this.sharedPausedUntil ? this.shared : null;
+  }
+
+  private sharedFailed<T>(fallback: T): T {
+    this.sharedPausedUntil = Date.now() + SHARED_PAUSE_MS;
+    return fallback;
   }
 
   private dropLocal(ids: number[]): void {
