@@ -21,7 +21,7 @@ describe('Faults: start-up failures (own processes, e2e)', () => {
 
   it.concurrent.each([
     ['Postgres unreachable', { DATABASE_URL: `postgres://app:secret@127.0.0.1:${0}/shop`, REDIS_URL: TEST_REDIS_URL }, /^cartwheel cannot start: Postgres at postgres:\/\/127\.0\.0\.1:\d+\/shop \(DATABASE_URL\) is unreachable or refused the connection: connect ECONNREFUSED/],
-    ['Redis unreachable', { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: `redis://:secret@127.0.0.1:${0}` }, /^cartwheel cannot start: Redis at redis:\/\/127\.0\.0\.1:\d+ \(REDIS_URL\) is unreachable: connect ECONNREFUSED/],
+    ['Redis unreachable', { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: `redis://:secret@127.0.0.1:${0}` }, /^cartwheel cannot start: Redis at redis:\/\/127\.0\.0\.1:\d+ \(REDIS_URL\) is unreachable or refused the connection: connect ECONNREFUSED/],
     ['a bad setting', { DATABASE_URL: TEST_DATABASE_URL, REDIS_COMMAND_TIMEOUT_MS: 'soon' }, /^(Invalid configuration:|  REDIS_COMMAND_TIMEOUT_MS: )/],
   ])('%s: one line naming it (no credentials, no stack), exit 1', async (name, env, pattern) => {
     const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(':0', `:${closedPort}`)]));

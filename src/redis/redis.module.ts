@@ -45,7 +45,7 @@ async function connectRedis(config: AppConfig): Promise<Redis | null> {
   } catch (err) {
     client.disconnect();
     const cause = watch.firstError ?? (err instanceof Error ? err : new Error(String(err)));
-    throw new StartupError(`Redis at ${name} (REDIS_URL) is unreachable: ${cause.message}`);
+    throw new StartupError(`Redis at ${name} (REDIS_URL) is unreachable or refused the connection: ${cause.message}`);
   }
   watch.started = true;
   const warning = await persistenceWarning(client, name);
