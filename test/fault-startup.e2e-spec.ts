@@ -19,7 +19,7 @@ describe('Faults: start-up failures (own processes, e2e)', () => {
     expect(lines).toEqual([expect.stringMatching(pattern)]);
   };
 
-  it.concurrent.each([
+  it.each([
     ['Postgres unreachable', { DATABASE_URL: `postgres://app:secret@127.0.0.1:${0}/shop`, REDIS_URL: TEST_REDIS_URL }, /^cartwheel cannot start: Postgres at postgres:\/\/127\.0\.0\.1:\d+\/shop \(DATABASE_URL\) is unreachable or refused the connection: connect ECONNREFUSED/],
     ['Redis unreachable', { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: `redis://:secret@127.0.0.1:${0}` }, /^cartwheel cannot start: Redis at redis:\/\/127\.0\.0\.1:\d+ \(REDIS_URL\) is unreachable or refused the connection: connect ECONNREFUSED/],
     ['a bad setting', { DATABASE_URL: TEST_DATABASE_URL, REDIS_COMMAND_TIMEOUT_MS: 'soon' }, /^(Invalid configuration:|  REDIS_COMMAND_TIMEOUT_MS: )/],
@@ -33,7 +33,7 @@ describe('Faults: start-up failures (own processes, e2e)', () => {
     figures(`Start-up: ${name}`, { 'exit code': String(code), 'exited after ms (process start included)': ms, output: output.trim().split('\n').join(' / ') });
   });
 
-  it.concurrent('the port taken: one line naming PORT, exit 1', async () => {
+  it('the port taken: one line naming PORT, exit 1', async () => {
     const port = await freePort();
     const taken: Server = createServer();
     await new Promise<void>((r) => taken.listen(port, r));
