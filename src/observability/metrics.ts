@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { asUnavailable } from '../common/errors/unavailable';
 import { routePattern } from './logging';
 import { responseBodyOf, responseErrorOf } from './request-context';
 
@@ -177,6 +178,12 @@ export function dependencyError(error: unknown): { system: 'redis' | 'postgres';
     }
     if (typeof err.message === 'string' && PG_CONNECTION_MESSAGES.test(err.message)) return { system: 'postgres', kind: 'connection' };
     if (typeof err.message === 'string' && /^Connection is closed|Stream isn't writeable/.test(err.message)) return { system: 'redis', kind: 'connection' };
+    // the rest of what the exception filter answers 503 for (command and query timeouts, socket errors)
+    const outage = asUnavailable(err);
+    if (outage) {
+      const kind = /timed out|timeout/i.test(err.message ?? '') ? 'timeout' : typeof err.code === 'string' ? err.code : 'connection';
+      return { system: outage.code === 'cart_store_unavailable' ? 'redis' : 'postgres', kind };
+    }
   }
   return null;
 }

@@ -53,6 +53,9 @@ describe('dependencyError', () => {
     ['Redis retries exhausted', new MaxRetriesPerRequestError('x'), { system: 'redis', kind: 'MaxRetriesPerRequestError' }],
     ['a closed Redis connection', new Error('Connection is closed.'), { system: 'redis', kind: 'connection' }],
     ['a wrapper with a driver cause', new Error('outer', { cause: new ReplyError('x') }), { system: 'redis', kind: 'ReplyError' }],
+    ['a Redis command timeout', new Error('Command timed out'), { system: 'redis', kind: 'timeout' }],
+    ['Postgres refusing connections', Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }), { system: 'postgres', kind: 'ECONNREFUSED' }],
+    ['a query read timeout', new Error('Query read timeout'), { system: 'postgres', kind: 'timeout' }],
     ['anything else', new TypeError('x is undefined'), null],
   ])('%s', (_name, error, expected) => {
     expect(dependencyError(error)).toEqual(expected);
