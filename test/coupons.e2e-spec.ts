@@ -327,7 +327,8 @@ describe('Coupons (e2e, Postgres + Redis)', () => {
       const queries = jest.spyOn(t.app.get(DataSource).logger, 'logQuery');
       const res = await request(t.http).get(`/api/viewcart/${sid}`).expect(200);
       expect(res.body.discount).toBe(10);
-      expect(queries).toHaveBeenCalledTimes(2);
+      // not counting the pending-clears refresh, a background read at most once a second
+      expect(queries.mock.calls.filter(([sql]) => !/cart_cleared/.test(String(sql)))).toHaveLength(2);
       queries.mockRestore();
     });
   });
