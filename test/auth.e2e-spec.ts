@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { createCoupon } from './factories/coupon.factory';
 import { createProduct } from './factories/product.factory';
 import { FacebookMock, startFacebookMock } from './helpers/facebook-mock';
-import { startTestApp, TestApp, TEST_REDIS_URL } from './helpers/test-app';
+import { newTestRedis, startTestApp, TestApp } from './helpers/test-app';
 
 jest.setTimeout(60_000);
 
@@ -21,7 +21,7 @@ describe('Facebook login (e2e, against a local OAuth2 server)', () => {
     fb = await startFacebookMock();
     // the callback answers JSON only without a redirect target: with the storefront on, it would be the storefront
     t = await startTestApp('auth', { ...fb.env, STOREFRONT: 'false' });
-    redis = new Redis(TEST_REDIS_URL, { keyPrefix: t.keyPrefix });
+    redis = newTestRedis(t.keyPrefix);
   });
   afterAll(async () => {
     redis.disconnect();

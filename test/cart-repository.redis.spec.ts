@@ -1,14 +1,14 @@
 import Redis from 'ioredis';
 import { RedisCartRepository } from '../src/cart/redis-cart.repository';
 import { cartRepositoryContract } from './contracts/cart-repository.contract';
-import { deleteKeys, TEST_REDIS_URL, uniqueName } from './helpers/test-app';
+import { deleteKeys, newTestRedis, uniqueName } from './helpers/test-app';
 
 const prefix = `${uniqueName('cart_repo')}:`;
 const clients: Redis[] = [];
 
 cartRepositoryContract('redis', {
   create: (ttl) => {
-    const client = new Redis(TEST_REDIS_URL, { keyPrefix: prefix });
+    const client = newTestRedis(prefix);
     clients.push(client);
     return Promise.resolve(new RedisCartRepository(client, ttl));
   },
@@ -23,7 +23,7 @@ describe('RedisCartRepository: the stored format', () => {
   let client: Redis;
   let repo: RedisCartRepository;
   beforeAll(() => {
-    client = new Redis(TEST_REDIS_URL, { keyPrefix: prefix });
+    client = newTestRedis(prefix);
     repo = new RedisCartRepository(client, 3600);
   });
   afterAll(() => client.quit());

@@ -1,9 +1,8 @@
-import Redis from 'ioredis';
 import { InMemoryRevokedTokens, RedisRevokedTokens } from '../src/access/revoked-tokens';
 import { InMemoryLoginStateStore } from '../src/auth/in-memory-login-state.store';
 import { RedisLoginStateStore } from '../src/auth/redis-login-state.store';
 import { loginStateStoreContract, revokedTokensContract } from './contracts/login-state-store.contract';
-import { deleteKeys, TEST_REDIS_URL, uniqueName } from './helpers/test-app';
+import { deleteKeys, newTestRedis, uniqueName } from './helpers/test-app';
 
 let now = Date.now();
 const fakeClock = () => now;
@@ -18,7 +17,7 @@ revokedTokensContract('in-memory', () => Promise.resolve(new InMemoryRevokedToke
 
 describe('Redis', () => {
   const prefix = `${uniqueName('login_state')}:`;
-  const client = new Redis(TEST_REDIS_URL, { keyPrefix: prefix });
+  const client = newTestRedis(prefix);
   afterAll(async () => {
     await client.quit();
     await deleteKeys(prefix);

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis/redis.module';
 import { AppConfig } from '../config/app.config';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { UsersModule } from '../users/users.module';
@@ -26,7 +26,7 @@ import { TokensService } from './tokens.service';
     {
       provide: RevokedTokens,
       inject: [REDIS_CLIENT],
-      useFactory: (redis: Redis | null): RevokedTokens => (redis ? new RedisRevokedTokens(redis) : new InMemoryRevokedTokens()),
+      useFactory: (redis: RedisClient | null): RevokedTokens => (redis ? new RedisRevokedTokens(redis) : new InMemoryRevokedTokens()),
     },
   ],
   exports: [AdminGuard, BearerGuard, OptionalBearerGuard, TokensService],

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis/redis.module';
 
 /**
  * Token ids (`jti`) revoked by a logout, each kept until the token would have expired anyway.
@@ -14,7 +14,7 @@ export abstract class RevokedTokens {
 
 /** `revoked:{jti}` keys with a TTL, under the client's key prefix. */
 export class RedisRevokedTokens extends RevokedTokens {
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: RedisClient) {
     super();
   }
 

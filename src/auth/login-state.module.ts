@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis/redis.module';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { InMemoryLoginStateStore } from './in-memory-login-state.store';
 import { LoginStateStore } from './login-state.store';
@@ -11,7 +11,7 @@ import { RedisLoginStateStore } from './redis-login-state.store';
     {
       provide: LoginStateStore,
       inject: [REDIS_CLIENT],
-      useFactory: (redis: Redis | null): LoginStateStore => (redis ? new RedisLoginStateStore(redis) : new InMemoryLoginStateStore()),
+      useFactory: (redis: RedisClient | null): LoginStateStore => (redis ? new RedisLoginStateStore(redis) : new InMemoryLoginStateStore()),
     },
   ],
   exports: [LoginStateStore],

@@ -1,9 +1,9 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis/redis.module';
 import { LoginStateStore, PendingLogin } from './login-state.store';
 
 /** Login states as `login:{state}` (single use: GETDEL), under the client's key prefix. */
 export class RedisLoginStateStore extends LoginStateStore {
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: RedisClient) {
     super();
   }
 

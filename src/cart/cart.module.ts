@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis/redis.module';
 import { AccessModule } from '../access/access.module';
 import { AppConfig } from '../config/app.config';
 import { CouponsModule } from '../coupons/coupons.module';
@@ -22,7 +22,7 @@ import { RedisCartRepository } from './redis-cart.repository';
     {
       provide: CartRepository,
       inject: [AppConfig, REDIS_CLIENT],
-      useFactory: (config: AppConfig, redis: Redis | null): CartRepository =>
+      useFactory: (config: AppConfig, redis: RedisClient | null): CartRepository =>
         redis ? new RedisCartRepository(redis, config.cartTtlSeconds) : new InMemoryCartRepository(config.cartTtlSeconds),
     },
   ],

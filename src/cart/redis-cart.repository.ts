@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis/redis.module';
 import { type Cents, MAX_TOTAL_CENTS } from '../common/money';
 import { CartRepository, LineChange, MAX_CART_LINES, SeenPrice, StoredCart } from './cart.repository';
 
@@ -79,7 +79,7 @@ if recorded > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return recorded
 `;
 
-type CartCommands = Redis & {
+type CartCommands = RedisClient & {
   cartChangeLine(
     key: string, pid: number, mode: 'inc' | 'set', n: number, stock: number, ttl: number, maxLines: number, price: Cents, maxValue: Cents,
   ): Promise<[number, number, string[]]>;
@@ -93,7 +93,7 @@ const OUTCOMES = { 0: 'insufficient_stock', 1: 'ok', 2: 'cart_full', 3: 'too_lar
 export class RedisCartRepository extends CartRepository {
   private readonly redis: CartCommands;
 
-  constructor(redis: Redis, private readonly ttlSeconds: number) {
+  constructor(redis: RedisClient, private readonly ttlSeconds: number) {
     super();
     if (!('cartChangeLine' in redis)) {
       redis.defineCommand('cartChangeLine', { numberOfKeys: 1, lua: CHANGE_LINE_LUA });

@@ -22,7 +22,16 @@ export class AppConfig {
     dataDir: string;
     runMigrations: boolean;
   };
-  readonly redis: { url?: string; keyPrefix: string; commandTimeoutMs: number };
+  readonly redis: {
+    /** A single node; unset with clusterNodes (a cluster) or neither (the in-process stores). */
+    url?: string;
+    clusterNodes?: { host: string; port: number }[];
+    username?: string;
+    password?: string;
+    tls: boolean;
+    keyPrefix: string;
+    commandTimeoutMs: number;
+  };
   readonly adminApiKey: string;
   readonly cartTtlSeconds: number;
   readonly productCacheTtlMs: number;
@@ -66,7 +75,18 @@ export class AppConfig {
       dataDir: path.resolve(env.DATA_DIR),
       runMigrations: env.RUN_MIGRATIONS,
     };
-    this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS };
+    this.redis = {
+      url: env.REDIS_URL,
+      clusterNodes: env.REDIS_CLUSTER_NODES?.split(',').map((node) => {
+        const i = node.lastIndexOf(':');
+        return { host: node.slice(0, i), port: Number(node.slice(i + 1)) };
+      }),
+      username: env.REDIS_USERNAME,
+      password: env.REDIS_PASSWORD,
+      tls: env.REDIS_TLS,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+    };
     this.cartTtlSeconds = env.CART_TTL_SECONDS;
     this.productCacheTtlMs = env.PRODUCT_CACHE_TTL_MS;
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;

@@ -85,6 +85,24 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  /** Seed nodes of a Redis Cluster (`host:port,host:port,...`); selects cluster mode. Not with REDIS_URL. */
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9.-]{1,253}:\d{1,5}(,[A-Za-z0-9.-]{1,253}:\d{1,5}){0,99}$/, {
+    message: 'REDIS_CLUSTER_NODES must be host:port pairs separated by commas',
+  })
+  REDIS_CLUSTER_NODES?: string;
+
+  /** ACL user for the cluster nodes (with REDIS_URL, the URL's user is used unless this is set). */
+  @IsOptional() @IsString() @MaxLength(200)
+  REDIS_USERNAME?: string;
+
+  /** Password for the cluster nodes (with REDIS_URL, the URL's password is used unless this is set). */
+  @IsOptional() @IsString() @MaxLength(500)
+  REDIS_PASSWORD?: string;
+
+  /** TLS to the cluster nodes (with REDIS_URL, `rediss://` turns it on). */
+  @IsOptional() @Transform(toBool) @IsIn([true, false], { message: 'REDIS_TLS must be true or false' })
+  REDIS_TLS: boolean = false;
+
   @IsOptional() @IsString() @MaxLength(100)
   REDIS_KEY_PREFIX: string = 'cartwheel:';
 
@@ -182,8 +200,9 @@ export function validateEnv(env: Record<string, unknown>): EnvironmentVariables 
   const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.has(k) && v !== undefined && v !== ''));
   const config = plainToInstance(EnvironmentVariables, present);
   const errors = validateSync(config, { skipMissingProperties: false, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  if (config.REDIS_URL && config.REDIS_CLUSTER_NODES) lines.push('  REDIS_CLUSTER_NODES: set REDIS_URL (one node) or REDIS_CLUSTER_NODES (a cluster), not both');
+  if (lines.length > 0) {
     throw new InvalidEnvironmentError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return config;

@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { KeyvCacheableMemory } from '@cacheable/memory';
 import { CacheManagerStore, KeyvAdapter } from 'cache-manager';
 import { redisInsStore } from 'cache-manager-ioredis-yet';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis/redis.module';
 import { Keyv } from 'keyv';
 import { AppConfig } from '../config/app.config';
 import { REDIS_CLIENT } from '../redis/redis.module';
@@ -21,7 +21,7 @@ export const MEMORY_TIER_SIZE = 50_000;
   imports: [
     CacheModule.registerAsync({
       inject: [AppConfig, REDIS_CLIENT],
-      useFactory: (config: AppConfig, redis: Redis | null) => {
+      useFactory: (config: AppConfig, redis: RedisClient | null) => {
         const memory = new Keyv({ store: new KeyvCacheableMemory({ lruSize: MEMORY_TIER_SIZE }), namespace: '' });
         // cache-manager-ioredis-yet is written against cache-manager 5's store type; KeyvAdapter takes that shape
         const shared = redis ? new Keyv({ store: new KeyvAdapter({ name: 'redis', ...redisInsStore(redis) } as unknown as CacheManagerStore), namespace: '' }) : null;

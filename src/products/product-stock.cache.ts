@@ -1,7 +1,8 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
-import type Redis from 'ioredis';
+import { Cluster } from 'ioredis';
+import type { RedisClient } from '../redis/redis.module';
 import type { Keyv } from 'keyv';
 import { AppConfig } from '../config/app.config';
 import { REDIS_CLIENT } from '../redis/redis.module';
@@ -49,7 +50,7 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
   private readonly channel: string;
   private readonly memory: Keyv;
   private readonly shared: Keyv | null;
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
   /** Bumped by every invalidation, so a read that started before it does not store what it read. */
   private generation = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -60,7 +61,7 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     @Inject(CACHE_MANAGER) cache: Cache,
     private readonly products: ProductsRepository,
     config: AppConfig,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient | null,
   ) {
     this.ttlMs = config.productCacheTtlMs;
     this.channel = `${config.redis.keyPrefix}catalogue-changed`;
@@ -70,7 +71,7 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     if (!this.redis || this.ttlMs === 0) return;
-    const subscriber = this.redis.duplicate({ lazyConnect: true });
+    const subscriber: RedisClient = this.redis instanceof Cluster ? this.redis.duplicate(undefined, { lazyConnect: true }) : this.redis.duplicate({ lazyConnect: true });
     this.subscriber = subscriber;
     subscriber.on('error', () => undefined); // the main client logs connection problems
     subscriber.on('message', (_channel: string, message: string) => this.dropLocal(parseIds(message)));

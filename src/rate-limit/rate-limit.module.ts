@@ -2,7 +2,8 @@ import { applyDecorators, Module, UseGuards } from '@nestjs/common';
 import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import type Redis from 'ioredis';
+import { Cluster } from 'ioredis';
+import type { RedisClient } from '../redis/redis.module';
 import { ErrorBody } from '../common/errors/error-body';
 import { AppConfig } from '../config/app.config';
 import { REDIS_CLIENT } from '../redis/redis.module';
@@ -17,9 +18,10 @@ import { RateLimitGuard } from './rate-limit.guard';
   imports: [
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS_CLIENT],
-      useFactory: (config: AppConfig, redis: Redis | null) => ({
+      useFactory: (config: AppConfig, redis: RedisClient | null) => ({
         throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
-        ...(redis ? { storage: new ThrottlerStorageRedisService(redis) } : {}),
+        // its script keeps both of a counter's keys in one slot ({key}), so it works on a cluster too
+        ...(redis ? { storage: redis instanceof Cluster ? new ThrottlerStorageRedisService(redis) : new ThrottlerStorageRedisService(redis) } : {}),
       }),
     }),
   ],

@@ -1,12 +1,18 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis, { RedisOptions } from 'ioredis';
+import Redis, { Cluster, RedisOptions } from 'ioredis';
 import { serverName, StartupError } from '../common/errors/startup-error';
 import { ThrottledLog } from '../common/logging/throttled-log';
 import { AppConfig } from '../config/app.config';
 import { persistenceWarning } from './redis-persistence';
 
-/** The shared ioredis client, or null when REDIS_URL is unset (the in-process stores are used then). */
+/**
+ * The shared ioredis client: a `Redis` (REDIS_URL) or a `Cluster` (REDIS_CLUSTER_NODES), or null
+ * when neither is set (the in-process stores are used then).
+ */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+/** One node or a cluster: the same commands, and every key of one cart, one script, one rate-limit counter in one slot. */
+export type RedisClient = Redis | Cluster;
 
 /** The longest a reconnection attempt waits for the TCP connection; then it is tried again. */
 const CONNECT_TIMEOUT_MS = 2000;
@@ -17,6 +23,9 @@ const CONNECT_TIMEOUT_MS = 2000;
  */
 export function redisOptions(redis: AppConfig['redis']): RedisOptions {
   return {
+    ...(redis.username ? { username: redis.username } : {}),
+    ...(redis.password ? { password: redis.password } : {}),
+    ...(redis.tls ? { tls: {} } : {}),
     keyPrefix: redis.keyPrefix,
     lazyConnect: true,
     enableAutoPipelining: true,
@@ -34,18 +43,58 @@ export function redisOptions(redis: AppConfig['redis']): RedisOptions {
   };
 }
 
-async function connectRedis(config: AppConfig): Promise<Redis | null> {
-  if (!config.redis.url) return null;
-  const name = serverName(config.redis.url);
+/**
+ * A Redis Cluster client with the same fail-fast rules per node. During a failover the commands
+ * for the lost master's slots fail at once (503) until a replica has taken over and the slot map
+ * is refreshed (at most every CLUSTER_REFRESH_MS while nodes fail); the other slots keep working.
+ */
+export function clusterClient(redis: AppConfig['redis']): Cluster {
+  const single = redisOptions(redis);
+  // what each node's connection keeps of the single-node rules (the cluster retries and queues itself)
+  const perNode = {
+    username: single.username,
+    password: single.password,
+    tls: single.tls,
+    commandTimeout: single.commandTimeout,
+    maxRetriesPerRequest: single.maxRetriesPerRequest,
+    autoResendUnfulfilledCommands: single.autoResendUnfulfilledCommands,
+    connectTimeout: single.connectTimeout,
+  };
+  return new Cluster(redis.clusterNodes!, {
+    keyPrefix: single.keyPrefix,
+    lazyConnect: true,
+    enableAutoPipelining: true,
+    enableOfflineQueue: false,
+    scaleReads: 'master',
+    clusterRetryStrategy: (attempt: number) => Math.min(attempt * 100, 500),
+    // a command for a lost master is retried this often, at most maxRedirections times: then 503
+    retryDelayOnFailover: 100,
+    maxRedirections: 3,
+    retryDelayOnClusterDown: 100,
+    retryDelayOnTryAgain: 100,
+    slotsRefreshTimeout: CONNECT_TIMEOUT_MS,
+    slotsRefreshInterval: CLUSTER_REFRESH_MS,
+    redisOptions: perNode,
+  });
+}
+
+/** How often a cluster client re-reads the slot map by itself (it also does on MOVED and node errors). */
+const CLUSTER_REFRESH_MS = 1000;
+
+async function connectRedis(config: AppConfig): Promise<RedisClient | null> {
+  const { url, clusterNodes } = config.redis;
+  if (!url && !clusterNodes) return null;
+  const name = url ? serverName(url) : `cluster ${clusterNodes!.map((n) => `${n.host}:${n.port}`).join(',')}`;
+  const setting = url ? 'REDIS_URL' : 'REDIS_CLUSTER_NODES';
   const logger = new Logger('Redis');
-  const client = new Redis(config.redis.url, redisOptions(config.redis));
+  const client: RedisClient = url ? new Redis(url, redisOptions(config.redis)) : clusterClient(config.redis);
   const watch = watchConnection(client, name, logger);
   try {
     await client.connect();
   } catch (err) {
     client.disconnect();
     const cause = watch.firstError ?? (err instanceof Error ? err : new Error(String(err)));
-    throw new StartupError(`Redis at ${name} (REDIS_URL) is unreachable or refused the connection: ${cause.message}`);
+    throw new StartupError(`Redis at ${name} (${setting}) is unreachable or refused the connection: ${cause.message}`);
   }
   watch.started = true;
   const warning = await persistenceWarning(client, name);
@@ -54,13 +103,13 @@ async function connectRedis(config: AppConfig): Promise<Redis | null> {
 }
 
 /** Clients being closed on purpose: losing their connection is not news. */
-const quitting = new WeakSet<Redis>();
+const quitting = new WeakSet<RedisClient>();
 
 /**
  * Once started: logs losing and regaining the connection once each, and the driver's errors at most
  * once a second per kind. (Before that, a failure to connect is the start-up error, said once.)
  */
-function watchConnection(client: Redis, name: string, logger: Logger): { started: boolean; firstError?: Error } {
+function watchConnection(client: RedisClient, name: string, logger: Logger): { started: boolean; firstError?: Error } {
   const watch: { started: boolean; firstError?: Error } = { started: false };
   const errors = new ThrottledLog((message) => logger.error(message));
   let lostAt: number | null = null;
@@ -82,7 +131,7 @@ function watchConnection(client: Redis, name: string, logger: Logger): { started
 }
 
 class RedisShutdown implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CLIENT) private readonly client: Redis | null) {}
+  constructor(@Inject(REDIS_CLIENT) private readonly client: RedisClient | null) {}
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.client || this.client.status === 'end') return;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { Client } from 'pg';
 import { createApp } from '../../src/app.setup';
 
@@ -9,6 +9,25 @@ import { createApp } from '../../src/app.setup';
 export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ADMIN_KEY = 'test-admin-key-0123456789';
+
+/** `cluster` in the jest project "cluster" (test/helpers/use-cluster.ts): the suites then use the Redis Cluster. */
+export const onCluster = () => process.env.TEST_REDIS_MODE === 'cluster';
+
+/** The cluster's seed nodes (global-setup.ts finds or starts one). */
+export const clusterNodes = (): string[] => (process.env.TEST_REDIS_CLUSTER_NODES ?? '').split(',').filter(Boolean);
+
+/** The app settings that point it at this run's Redis: the single node, or the cluster. */
+export function redisTarget(): Record<string, string | undefined> {
+  return onCluster() ? { REDIS_URL: undefined, REDIS_CLUSTER_NODES: clusterNodes().join(',') } : { REDIS_URL: TEST_REDIS_URL, REDIS_CLUSTER_NODES: undefined };
+}
+
+/** A client of this run's Redis (single node or cluster), for tests that look at keys themselves. */
+export function newTestRedis(keyPrefix?: string): Redis {
+  if (!onCluster()) return new Redis(TEST_REDIS_URL, { keyPrefix });
+  const [host, port] = clusterNodes()[0].split(':');
+  // a Cluster has the same command methods; tests use it where a Redis is typed
+  return new Cluster([{ host, port: Number(port) }], { keyPrefix }) as unknown as Redis;
+}
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -41,7 +60,7 @@ export async function startTestApp(name: string, env: Record<string, string | un
     DATABASE_URL: TEST_DATABASE_URL,
     DATABASE_SCHEMA: schema,
     DATABASE_POOL_SIZE: '10',
-    REDIS_URL: TEST_REDIS_URL,
+    ...redisTarget(),
     REDIS_KEY_PREFIX: keyPrefix,
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: 'error',
@@ -75,13 +94,19 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
+/** Deletes every key under `prefix`, on the single node or on every master of the cluster. */
 export async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
+  const client = onCluster() ? (newTestRedis() as unknown as Cluster) : new Redis(TEST_REDIS_URL);
   try {
-    const keys: string[] = [];
-    for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 500 })) keys.push(...(batch as string[]));
-    if (keys.length > 0) await redis.del(...keys);
+    if (client instanceof Cluster && client.status !== 'ready') await new Promise<void>((resolve) => client.once('ready', () => resolve()));
+    const servers = client instanceof Cluster ? client.nodes('master') : [client];
+    for (const server of servers) {
+      const keys: string[] = [];
+      for await (const batch of server.scanStream({ match: `${prefix}*`, count: 500 })) keys.push(...(batch as string[]));
+      // one DEL per key: on a cluster the keys live in different slots
+      await Promise.all(keys.map((k) => server.del(k)));
+    }
   } finally {
-    redis.disconnect();
+    client.disconnect();
   }
 }

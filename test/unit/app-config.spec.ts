@@ -102,3 +102,25 @@ describe('AppConfig fault bounds', () => {
     ).toMatchObject({ redis: { commandTimeoutMs: 200 }, database: { poolTimeoutMs: 500, statementTimeoutMs: 0 }, shutdownTimeoutMs: 2500 });
   });
 });
+
+describe('AppConfig Redis Cluster settings', () => {
+  const quiet = { warn: () => undefined } as never;
+  const build = (env: Record<string, string>) => new AppConfig(validateEnv({ ADMIN_API_KEY: 'k'.repeat(16), ...env }), quiet);
+
+  it('reads the seed nodes, credentials and TLS', () => {
+    expect(build({ REDIS_CLUSTER_NODES: 'redis-1:6379,10.0.0.2:7000', REDIS_PASSWORD: 'p', REDIS_TLS: 'true' }).redis).toMatchObject({
+      url: undefined,
+      clusterNodes: [{ host: 'redis-1', port: 6379 }, { host: '10.0.0.2', port: 7000 }],
+      password: 'p',
+      tls: true,
+    });
+  });
+
+  it.each(['redis-1', 'redis-1:', ':6379', 'redis://redis-1:6379', 'a:1,,b:2'])('refuses REDIS_CLUSTER_NODES=%p, naming it', (value) => {
+    expect(() => build({ REDIS_CLUSTER_NODES: value })).toThrow(/REDIS_CLUSTER_NODES/);
+  });
+
+  it('refuses REDIS_URL and REDIS_CLUSTER_NODES together', () => {
+    expect(() => build({ REDIS_URL: 'redis://x:6379', REDIS_CLUSTER_NODES: 'y:7000' })).toThrow(/REDIS_CLUSTER_NODES: set REDIS_URL .* or REDIS_CLUSTER_NODES .*, not both/);
+  });
+});

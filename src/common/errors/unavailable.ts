@@ -38,8 +38,13 @@ const REDIS_MESSAGES = new Set([
   'Command timed out',
   'Command aborted due to connection close',
 ]);
-/** Redis replies that mean "not now" rather than "wrong request". */
-const REDIS_BUSY_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|MISCONF|OOM) /;
+/**
+ * Redis replies that mean "not now" rather than "wrong request"; MOVED and ASK reach us only when a
+ * cluster client ran out of redirections while a failover moved the slot.
+ */
+const REDIS_BUSY_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|MISCONF|OOM|MOVED|ASK) /;
+/** ioredis Cluster: no node could take the command, or the cluster is not ready (offline queue off). */
+const REDIS_CLUSTER_MESSAGES = /^(Cluster isn't ready|Failed to refresh slots cache|Too many Cluster redirections|None of startup nodes is available)/;
 
 /**
  * Postgres SQLSTATEs: connection exceptions (08), too many connections (53300, 53400), operator
@@ -73,7 +78,12 @@ export function asUnavailable(err: unknown): DependencyUnavailable | null {
   if (err instanceof DependencyUnavailable) return err;
   // not `instanceof Error`: errors made by Node's core (sockets) fail that test under Jest
   if (!isErrorLike(err)) return null;
-  if (REDIS_MESSAGES.has(err.message) || err.name === 'MaxRetriesPerRequestError' || (err instanceof ReplyError && REDIS_BUSY_REPLY.test(err.message))) {
+  if (
+    REDIS_MESSAGES.has(err.message) ||
+    REDIS_CLUSTER_MESSAGES.test(err.message) ||
+    err.name === 'MaxRetriesPerRequestError' ||
+    (err instanceof ReplyError && REDIS_BUSY_REPLY.test(err.message))
+  ) {
     return new CartStoreUnavailable(err.message);
   }
   const wrapped: unknown = err instanceof QueryFailedError ? err.driverError : null;
