@@ -13,8 +13,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A connection cut under a request: what a client that honours `Connection: close` must never see. */
 const isReset = (o: Outcome) => typeof o.status === 'string' && o.status !== 'ECONNREFUSED';
 
-/** Issue 10, SIGTERM: readiness 503 at once, requests in flight answered, no resets, exit bounded by SHUTDOWN_TIMEOUT_MS. */
-describe('Faults: SIGTERM under load (app processes, e2e)', () => {
+/**
+ * Issue 10, seen from outside the process: SIGTERM (readiness 503 at once, requests in flight
+ * answered, no resets, exit bounded by SHUTDOWN_TIMEOUT_MS), and the log during a Postgres outage.
+ */
+describe('Faults: SIGTERM under load, the log in an outage (app processes, e2e)', () => {
   const schema = uniqueName('fault_term');
   const prefix = `${schema}:`;
   const env = { DATABASE_SCHEMA: schema, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, ADMIN_API_KEY: ADMIN_KEY, RATE_LIMIT_PER_MINUTE: '0' };
@@ -80,6 +83,35 @@ describe('Faults: SIGTERM under load (app processes, e2e)', () => {
       'exit after SIGTERM ms': exitedAfter,
       'exit code': String(ended.code),
     });
+  });
+
+  it('Postgres refused under load, as the log shows it: a warn line per failed request (no error in it), the error itself at most once a second per kind', async () => {
+    const before = stuck.output().length;
+    const load = startLoad(stuck.url, 8, () => ({ path: '/api/products?limit=1' }));
+    await sleep(200);
+    await proxy.refuse();
+    await sleep(2000);
+    await proxy.pass();
+    await sleep(300);
+    const outcomes = await load.stop();
+    const lines = stuck
+      .output()
+      .slice(before)
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: string; status?: number; err?: unknown; context?: string; msg: string });
+
+    const failed = outcomes.filter((o) => o.status === 503);
+    expect(failed.length).toBeGreaterThan(50);
+    expect(outcomes.filter((o) => o.status !== 200 && o.status !== 503)).toEqual([]);
+    const requestLines = lines.filter((l) => l.status === 503);
+    expect(requestLines.length).toBe(failed.length);
+    expect(requestLines.every((l) => l.level === 'warn' && l.err === undefined)).toBe(true);
+    const errors = lines.filter((l) => l.level === 'error');
+    const kinds = new Set(errors.map((l) => l.msg.replace(/ \(x\d+ in the last 1 s\)$/, '')));
+    expect(errors.every((l) => l.context === 'Errors' && l.msg.startsWith('database_unavailable: '))).toBe(true);
+    expect(errors.length).toBeLessThanOrEqual(kinds.size * 4); // ~2.3 s: the first line, then one a second
+    figures('Postgres refused: the log', { 'failed requests': failed.length, 'their request lines (warn, no error)': requestLines.length, 'error lines': `${errors.length} (${[...kinds].join(' | ')})` });
   });
 
   it('a request that cannot finish (Postgres stalled, no statement timeout): exit 1 at SHUTDOWN_TIMEOUT_MS (1000 ms)', async () => {

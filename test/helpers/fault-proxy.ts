@@ -10,9 +10,9 @@ export interface FaultProxy {
   pass(): Promise<void>;
   /** Holds every byte both ways, on open and new connections, until `pass()`: a stalled server or network. */
   stall(): Promise<void>;
-  /** Resets every open connection; new ones still come through. */
+  /** Closes every open connection at once; new ones still come through. */
   cut(): void;
-  /** Stops listening and resets every open connection: the server is down (connections are refused). */
+  /** Stops listening and closes every open connection: the server is down (connections are refused). */
   refuse(): Promise<void>;
   /** New connections get `bytes` and are closed, without reaching the target (e.g. Postgres's "too many clients"). */
   reply(bytes: Buffer): Promise<void>;
@@ -102,10 +102,11 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       server = null;
     });
 
+  // destroy(), not resetAndDestroy(): sockets reset that way can keep Node from exiting (it spins in its exit cleanup)
   const cut = () => {
     for (const pair of [...pairs]) {
       pairs.delete(pair);
-      pair.client.resetAndDestroy();
+      pair.client.destroy();
       pair.server.destroy();
     }
   };
