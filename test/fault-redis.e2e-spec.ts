@@ -34,7 +34,7 @@ describe('Faults: Redis killed, restarted, stalled (e2e)', () => {
   beforeAll(async () => {
     redis = await startPrivateRedis(['--appendonly', 'yes', '--appendfsync', 'everysec']);
     proxy = await startFaultProxy({ host: '127.0.0.1', port: redis.port });
-    t = await startTestApp('fault_redis', { REDIS_URL: proxy.url(redis.url), LOG_LEVEL: 'silent' });
+    t = await startTestApp('fault_redis', { REDIS_URL: proxy.url(redis.url), REDIS_COMMAND_TIMEOUT_MS: '400', LOG_LEVEL: 'silent' });
     await t.app.listen(0, '127.0.0.1');
     base = await t.app.getUrl();
     pid = (await request(base).post('/api/products').set('X-API-Key', ADMIN_KEY).send({ name: 'Kettle', price: 20, quantity: 1000 }).expect(201)).body.id;

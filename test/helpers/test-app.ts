@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import Redis, { Cluster } from 'ioredis';
 import { Client } from 'pg';
 import { createApp } from '../../src/app.setup';
+import { TOLERANT_BOUNDS } from './bounds';
 
 /** The servers the tests use: DATABASE_URL and REDIS_URL as given to `npm test`, else the local ones. */
 export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -65,6 +66,7 @@ export async function startTestApp(name: string, env: Record<string, string | un
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: 'error',
     RATE_LIMIT_PER_MINUTE: '0', // the rate-limit suite turns it on
+    ...TOLERANT_BOUNDS,
     ...env,
   });
   const app = await createApp();
