@@ -162,7 +162,7 @@ export function httpLogger(root: pino.Logger): HttpLogger {
     quietResLogger: true,
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
     customLogLevel: (req, res, err) => {
-      if (isOutage(res)) return 'warn'; // the exception filter logs the outage itself, once a second
+      if (isOutage(res)) return 'warn'; // an outage (the filter logs it once a second) or a deliberate 5xx such as login_disabled
       if (err || res.statusCode >= 500) return 'error';
       return QUIET_ROUTES.has(routePattern(req) ?? '') ? 'debug' : 'info';
     },

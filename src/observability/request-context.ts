@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { DomainError } from '../common/errors/domain-error';
 
 /**
  * What the exception filter and the response interceptor leave on a response for the request log
@@ -30,15 +31,17 @@ export function requestIdOf(res: unknown): string | undefined {
  */
 export function noteError(res: unknown, code: string, status: number, exception: unknown, outage = false): void {
   const r = res as Noted;
+  // a 5xx we answer on purpose (login_disabled, login_failed, not_ready) is no bug: warn, no stack
+  const quiet = outage || exception instanceof DomainError;
   if (r.locals) {
     r.locals[ERROR_CODE] = code;
     r.locals[ERROR] = exception;
-    r.locals[OUTAGE] = outage;
+    r.locals[OUTAGE] = quiet;
   }
-  if (status >= 500 && exception instanceof Error && !outage) r.err = exception;
+  if (status >= 500 && exception instanceof Error && !quiet) r.err = exception;
 }
 
-/** Whether the request failed for a dependency outage (see noteError). */
+/** Whether the request failed for a dependency outage or a deliberate 5xx (see noteError): its line is a warning. */
 export function isOutage(res: ServerResponse): boolean {
   return (res as Noted).locals?.[OUTAGE] === true;
 }
