@@ -6,22 +6,10 @@ import { Authenticated, TokensService } from './tokens.service';
 /** The request as the access guards leave it: `auth` set when a valid Bearer token came with it. */
 export type AuthenticatedRequest = Request & { auth?: Authenticated | null };
 
-/** Routes for a logged-in user: a valid `Authorization: Bearer <token>` is required; it is put on `req.auth`. */
-@Injectable()
-export class BearerGuard implements CanActivate {
-  constructor(private readonly tokens: TokensService) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    req.auth = await this.tokens.authenticate(req);
-    if (!req.auth) throw new Unauthorized('A valid Bearer token is required');
-    return true;
-  }
-}
-
 /**
  * Cart routes: a Bearer token makes the request act on that user's cart, none on the sid's
- * anonymous cart. A token that is sent but invalid, expired or revoked is 401, never anonymous.
+ * anonymous cart; the caller goes on `req.auth`. A token that is sent but invalid, expired or
+ * revoked is 401, never anonymous.
  */
 @Injectable()
 export class OptionalBearerGuard implements CanActivate {
@@ -30,6 +18,16 @@ export class OptionalBearerGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     req.auth = await this.tokens.authenticate(req);
+    return true;
+  }
+}
+
+/** Routes for a logged-in user: as OptionalBearerGuard, and the token is required. */
+@Injectable()
+export class BearerGuard extends OptionalBearerGuard {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    if (!context.switchToHttp().getRequest<AuthenticatedRequest>().auth) throw new Unauthorized('A valid Bearer token is required');
     return true;
   }
 }

@@ -3,7 +3,7 @@ import type { RedisClient } from '../redis/redis.module';
 /**
  * Token ids (`jti`) revoked by a logout, each kept until the token would have expired anyway.
  * Redis when REDIS_URL is set (a logout holds on every instance), else this process's memory.
- * Also the DI token. Both pass test/contracts/revoked-tokens.contract.ts.
+ * Also the DI token. Both pass revokedTokensContract (test/contracts/login-state-store.contract.ts).
  */
 export abstract class RevokedTokens {
   /** Refuses the token id for `ttlSeconds` (at least 1 s). */

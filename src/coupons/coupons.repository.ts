@@ -46,15 +46,15 @@ export class CouponsRepository {
 
   /** Like findByCode, with the coupon's row locked until the caller's transaction ends. */
   async lockByCode(manager: EntityManager, code: string): Promise<CouponWithProducts | null> {
-    const locked = await manager
+    // the row and its product links in one statement (the links come in a subquery: FOR UPDATE locks the coupon row only)
+    const { entities, raw } = await manager
       .getRepository(Coupon)
       .createQueryBuilder('c')
+      .addSelect('ARRAY(SELECT cp.product_id FROM coupon_product cp WHERE cp.coupon_id = c.id ORDER BY cp.product_id)', 'product_ids')
       .where('lower(c.code) = lower(:code)', { code })
       .setLock('pessimistic_write')
-      .getOne();
-    if (!locked) return null;
-    const links: { product_id: number }[] = await manager.query('SELECT product_id FROM coupon_product WHERE coupon_id = $1 ORDER BY product_id', [locked.id]);
-    return { ...locked, productIds: links.map((l) => l.product_id) };
+      .getRawAndEntities<{ product_ids: number[] }>();
+    return entities[0] ? { ...entities[0], productIds: raw[0].product_ids } : null;
   }
 
   /** Counts one redemption of a coupon the caller has locked and checked. */

@@ -86,7 +86,7 @@ export function spreadDiscount(discount: Cents, lines: { pid: number; lineCents:
 }
 
 /** Whether the coupon covers this product's line. */
-export function coversProduct(coupon: Pick<CouponTerms, 'appliesTo' | 'productIds'>): (pid: number) => boolean {
+function coversProduct(coupon: Pick<CouponTerms, 'appliesTo' | 'productIds'>): (pid: number) => boolean {
   if (coupon.appliesTo === 'cart') return () => true;
   const ids = new Set(coupon.productIds);
   return (pid) => ids.has(pid);

@@ -19,7 +19,10 @@ import { toOrderDto } from './orders.service';
 import { PendingClears } from './pending-clears';
 import type { Order } from './order.entity';
 
-/** How long a checkout waits for another checkout of the same cart before answering checkout_in_progress. */
+/**
+ * How long a checkout waits for another checkout of the same cart before answering
+ * checkout_in_progress; OrdersRepository.lockCart shortens it to end before the statement timeout.
+ */
 export const CART_LOCK_WAIT_MS = 10_000;
 
 /** sha256 of the cart's lines (sorted) and coupon: what a checkout bought, to tell a replay from a reused key. */
@@ -40,8 +43,8 @@ export interface CheckoutResult {
   replayed: boolean;
 }
 
-/** What the locked part of a checkout decided; the cart is cleared after the commit. */
-type Outcome = { placed: NewOrder; cart: StoredCart } | { replayed: Order; clear: StoredCart | null };
+/** What the locked part of a checkout decided; a placed order's lines leave the cart after the commit. */
+type Outcome = { placed: NewOrder; cart: StoredCart } | { replayed: Order };
 
 /**
  * Turns a cart into an order in one Postgres transaction. One checkout per cart at a time: the
@@ -76,10 +79,7 @@ export class CheckoutService {
       if (err instanceof IdempotencyKeyTaken) throw new CheckoutInProgress();
       throw err;
     }
-    if ('replayed' in outcome) {
-      if (outcome.clear) await this.clearBought(outcome.replayed.id, cartId, outcome.clear);
-      return { order: toOrderDto(outcome.replayed), replayed: true };
-    }
+    if ('replayed' in outcome) return { order: toOrderDto(outcome.replayed), replayed: true };
     await this.stock.changed(outcome.cart.lines.map((l) => l.pid));
     await this.clearBought(outcome.placed.id, cartId, outcome.cart);
     return { order: toOrderDto(outcome.placed), replayed: false };
@@ -103,7 +103,7 @@ export class CheckoutService {
         // the same key again: the same order, as long as the cart is the one it bought (or empty since)
         const cartGone = cart.lines.length === 0;
         if (!cartGone && fingerprint !== earlier.cartFingerprint) throw new IdempotencyKeyReused();
-        return { replayed: earlier, clear: null };
+        return { replayed: earlier };
       }
     }
     if (cart.lines.length === 0) throw new CartEmpty(sid);
