@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Logger, ServiceUnavailableException } from '@n
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { RedisClient } from '../redis/redis.module';
+import { within } from '../common/async/within';
 import { ErrorBody } from '../common/errors/error-body';
 import { ThrottledLog } from '../common/logging/throttled-log';
 import { REDIS_CLIENT } from '../redis/redis.module';
@@ -10,14 +11,6 @@ import { Draining, NotReady } from './health.errors';
 
 /** Each check's bound: they run at once, so readiness answers within a second. */
 const CHECK_TIMEOUT_MS = 600;
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 @ApiTags('health')
 @Controller('health')
@@ -52,7 +45,7 @@ export class HealthController {
       async () => {
         const check = this.indicators.check('cartStore');
         try {
-          if (this.redis) await withTimeout(this.redis.ping(), CHECK_TIMEOUT_MS); // the in-process store is always there
+          if (this.redis) await within(this.redis.ping(), CHECK_TIMEOUT_MS); // the in-process store is always there
           return check.up();
         } catch (err) {
           const reason = err instanceof Error ? err.message : String(err);

@@ -177,7 +177,6 @@ export function dependencyError(error: unknown): { system: 'redis' | 'postgres';
       return { system: 'postgres', kind: typeof code === 'string' ? code : name };
     }
     if (typeof err.message === 'string' && PG_CONNECTION_MESSAGES.test(err.message)) return { system: 'postgres', kind: 'connection' };
-    if (typeof err.message === 'string' && /^Connection is closed|Stream isn't writeable/.test(err.message)) return { system: 'redis', kind: 'connection' };
     // the rest of what the exception filter answers 503 for (command and query timeouts, socket errors)
     const outage = asUnavailable(err);
     if (outage) {

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/app.config';
+import { redisName } from '../redis/redis.module';
 
 /** A URL's host, port and path, without user or password. */
 function where(url: string): string {
@@ -19,7 +20,9 @@ export function startupSummary(config: AppConfig): string[] {
     : `database: Embedded Postgres (PGlite) in ${db.dataDir}${schema} (one process per DATA_DIR)`;
   const carts = config.redis.url
     ? `cart store: Redis at ${where(config.redis.url)}, key prefix ${config.redis.keyPrefix}`
-    : 'cart store: process memory (one instance only; carts are lost on restart)';
+    : config.redis.clusterNodes
+      ? `cart store: Redis ${redisName(config.redis)}, key prefix ${config.redis.keyPrefix}`
+      : 'cart store: process memory (one instance only; carts are lost on restart)';
   const login = config.facebook ? `login: Facebook on, callback ${config.facebook.callbackUrl}` : 'login: off (FACEBOOK_APP_ID unset)';
   const metrics = config.metricsToken ? 'metrics: GET /metrics with the METRICS_TOKEN Bearer token' : 'metrics: off (METRICS_TOKEN unset)';
   const cors = config.corsOrigins.length === 0 ? 'CORS off' : `CORS for ${config.corsOrigins === '*' ? 'any origin' : config.corsOrigins.join(', ')}`;

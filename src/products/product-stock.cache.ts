@@ -4,6 +4,7 @@ import type { Cache } from 'cache-manager';
 import { Cluster } from 'ioredis';
 import type { RedisClient } from '../redis/redis.module';
 import type { Keyv } from 'keyv';
+import { within } from '../common/async/within';
 import { AppConfig } from '../config/app.config';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { CatalogueProduct, ProductsRepository } from './products.repository';
@@ -24,15 +25,6 @@ const SECOND_DELETE_MS = 250;
  */
 const SHARED_WAIT_MS = 100;
 const SHARED_PAUSE_MS = 1000;
-
-/** `work`, or a rejection after `ms` (the work itself goes on). */
-function within<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
 
 /**
  * What cart routes and the public product route read of products (stock, name, price), in two tiers

@@ -20,7 +20,8 @@ import { RateLimitGuard } from './rate-limit.guard';
       inject: [AppConfig, REDIS_CLIENT],
       useFactory: (config: AppConfig, redis: RedisClient | null) => ({
         throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
-        // its script keeps both of a counter's keys in one slot ({key}), so it works on a cluster too
+        // its script keeps both of a counter's keys in one slot ({key}), so it works on a cluster too;
+        // the two arms only pick between the constructor's two overloads (Redis, Cluster)
         ...(redis ? { storage: redis instanceof Cluster ? new ThrottlerStorageRedisService(redis) : new ThrottlerStorageRedisService(redis) } : {}),
       }),
     }),

@@ -81,10 +81,16 @@ export function clusterClient(redis: AppConfig['redis']): Cluster {
 /** How often a cluster client re-reads the slot map by itself (it also does on MOVED and node errors). */
 const CLUSTER_REFRESH_MS = 1000;
 
+/** The Redis the settings name, for messages (no credentials): `redis://cache:6379`, `cluster a:7000,b:7000`; null for none. */
+export function redisName(redis: AppConfig['redis']): string | null {
+  if (redis.url) return serverName(redis.url);
+  return redis.clusterNodes ? `cluster ${redis.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',')}` : null;
+}
+
 async function connectRedis(config: AppConfig): Promise<RedisClient | null> {
-  const { url, clusterNodes } = config.redis;
-  if (!url && !clusterNodes) return null;
-  const name = url ? serverName(url) : `cluster ${clusterNodes!.map((n) => `${n.host}:${n.port}`).join(',')}`;
+  const { url } = config.redis;
+  const name = redisName(config.redis);
+  if (!name) return null;
   const setting = url ? 'REDIS_URL' : 'REDIS_CLUSTER_NODES';
   const logger = new Logger('Redis');
   const client: RedisClient = url ? new Redis(url, redisOptions(config.redis)) : clusterClient(config.redis);

@@ -53,4 +53,10 @@ describe('Operations settings: HOST, LOG_FORMAT, METRICS_TOKEN, CORS_ORIGINS', (
     expect(lines.join('\n')).not.toMatch(/hunter2|r3dis|mmmm/);
     expect(startupSummary(new AppConfig(validateEnv({ ...KEY, DATA_DIR: '/var/lib/cw' })))[0]).toBe('database: Embedded Postgres (PGlite) in /var/lib/cw (one process per DATA_DIR)');
   });
+
+  it('names a Redis Cluster as the cart store, not process memory', () => {
+    const config = new AppConfig(validateEnv({ ...KEY, REDIS_CLUSTER_NODES: 'r1:7000,r2:7000', REDIS_PASSWORD: 'cluster-pw' }));
+    expect(startupSummary(config)[1]).toBe('cart store: Redis cluster r1:7000,r2:7000, key prefix cartwheel:');
+    expect(startupSummary(config).join('\n')).not.toMatch(/cluster-pw/);
+  });
 });

@@ -51,7 +51,7 @@ export function applySecurity(app: NestExpressApplication, corsOrigins: '*' | st
   app.use((req: Request, res: Response, next: NextFunction) => (isDocs(req.path) ? docs : strict)(req, res, next));
   if (corsOrigins.length === 0) return;
   app.enableCors({
-    origin: corsOrigins === '*' ? '*' : corsOrigins,
+    origin: corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: CORS_REQUEST_HEADERS,
     exposedHeaders: CORS_EXPOSED_HEADERS,
