@@ -13,8 +13,11 @@ describe('Catalogue cache shared by instances (e2e)', () => {
     b = await startTestApp('catalogue_cache_b', { PRODUCT_CACHE_TTL_MS: '60000', DATABASE_SCHEMA: a.schema, REDIS_KEY_PREFIX: a.keyPrefix });
   });
   afterAll(async () => {
-    await b.app.close();
-    await a.close();
+    try {
+      await b?.app.close();
+    } finally {
+      await a?.close();
+    }
   });
 
   const viewOn = async (t: TestApp, sid: string) => (await request(t.http).get(`/api/carts/${sid}`).expect(200)).body;

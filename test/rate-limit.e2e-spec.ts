@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ADMIN_KEY, startTestApp, TestApp } from './helpers/test-app';
+import { ADMIN_KEY, scanKeys, startTestApp, TestApp } from './helpers/test-app';
 
 describe('Rate limits (e2e, Redis storage)', () => {
   let a: TestApp;
@@ -11,8 +11,11 @@ describe('Rate limits (e2e, Redis storage)', () => {
     b = await startTestApp('rate_limit_b', { RATE_LIMIT_PER_MINUTE: '5', TRUST_PROXY: 'loopback', DATABASE_SCHEMA: a.schema, REDIS_KEY_PREFIX: a.keyPrefix });
   });
   afterAll(async () => {
-    await b.app.close();
-    await a.close();
+    try {
+      await b?.app.close();
+    } finally {
+      await a?.close();
+    }
   });
 
   const from = (ip: string) => ({ 'X-Forwarded-For': ip });
@@ -39,6 +42,7 @@ describe('Rate limits (e2e, Redis storage)', () => {
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
       expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
     }
+    expect((await scanKeys(`${a.keyPrefix}*ratelimit*`)).length).toBeGreaterThan(0); // counted in Redis, shared by both instances
     // another client, reads, and admin routes are not limited
     await request(a.http).post('/api/sessions').set(from('203.0.113.8')).expect(201);
     await request(a.http).get('/api/carts/s1').set(from(ip)).expect(200);
@@ -62,6 +66,7 @@ describe('Rate limits (e2e, Redis storage)', () => {
     const c = await startTestApp('rate_limit_off', { RATE_LIMIT_PER_MINUTE: '0' });
     try {
       for (let i = 0; i < 20; i++) await request(c.http).post('/api/sessions').expect(201);
+      expect(await scanKeys(`${c.keyPrefix}*ratelimit*`)).toEqual([]); // not counted at all, not merely under a large budget
     } finally {
       await c.close();
     }

@@ -96,19 +96,30 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-/** Deletes every key under `prefix`, on the single node or on every master of the cluster. */
-export async function deleteKeys(prefix: string): Promise<void> {
+/**
+ * The keys that match `pattern` (give the full key, prefix included: ioredis does not prefix
+ * patterns), on the single node or on every master of the cluster; `remove` deletes them too.
+ */
+export async function scanKeys(pattern: string, remove = false): Promise<string[]> {
   const client = onCluster() ? (newTestRedis() as unknown as Cluster) : new Redis(TEST_REDIS_URL);
+  const found: string[] = [];
   try {
     if (client instanceof Cluster && client.status !== 'ready') await new Promise<void>((resolve) => client.once('ready', () => resolve()));
     const servers = client instanceof Cluster ? client.nodes('master') : [client];
     for (const server of servers) {
       const keys: string[] = [];
-      for await (const batch of server.scanStream({ match: `${prefix}*`, count: 500 })) keys.push(...(batch as string[]));
+      for await (const batch of server.scanStream({ match: pattern, count: 500 })) keys.push(...(batch as string[]));
       // one DEL per key: on a cluster the keys live in different slots
-      await Promise.all(keys.map((k) => server.del(k)));
+      if (remove) await Promise.all(keys.map((k) => server.del(k)));
+      found.push(...keys);
     }
   } finally {
     client.disconnect();
   }
+  return found;
+}
+
+/** Deletes every key under `prefix`, on the single node or on every master of the cluster. */
+export async function deleteKeys(prefix: string): Promise<void> {
+  await scanKeys(`${prefix}*`, true);
 }
