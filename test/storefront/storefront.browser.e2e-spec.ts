@@ -352,4 +352,36 @@ describe('Storefront in Chromium (e2e)', () => {
 
     expect(s.problems).toEqual([]);
   });
+  it('a catalogue over one page: products shown with "Show more" stay after the page reloads the catalogue (a refused add)', async () => {
+    const shelves: ProductJson[] = [];
+    for (let i = 0; i < 101; i += 20) {
+      shelves.push(...(await Promise.all(Array.from({ length: Math.min(20, 101 - i) }, (_, j) => createProduct(t, { name: `Shelf ${i + j + 1}`, price: 2, quantity: 1 })))));
+    }
+    const last = shelves.reduce((a, b) => (b.id > a.id ? b : a));
+    const s = await openShopper(browser, base, 'long catalogue');
+    shoppers.push(s);
+    const { page } = s;
+    const ui = shop(page);
+    const more = page.getByRole('button', { name: 'Show more products' });
+
+    await s.step('show more', async () => {
+      await page.goto('/');
+      await ui.ready();
+      expect(await ui.product(last.name).count()).toBe(0); // past the first page
+      await more.click();
+      await hasText(ui.product(last.name), '2.00');
+      expect(await more.isVisible()).toBe(false);
+    });
+
+    await s.step('a refused add reloads the catalogue, the second page included', async () => {
+      await ui.addButton(last.name).click();
+      await hasText(ui.line(last.name), last.name);
+      await ui.addButton(last.name).click(); // stock 1: refused, and the page reloads the products
+      await hasText(ui.message, /only 1|in stock/i);
+      await hasText(ui.product(last.name), '2.00');
+      expect(await more.isVisible()).toBe(false);
+    });
+
+    expect(s.problems).toEqual([]);
+  });
 });

@@ -195,12 +195,20 @@ function clearMessage() {
 
 // ---- products ----
 
+/** (Re)loads the catalogue: as many pages as are shown already ("Show more" keeps them), at least one. */
 async function loadProducts() {
-  const first = await api.products(0);
-  /** @type {Product[]} */
-  const all = first.items;
-  state.products = new Map(all.map((p) => [p.id, p]));
-  state.productsTotal = first.total;
+  const wanted = Math.max(state.products.size, 1);
+  /** @type {Map<number, Product>} */
+  const products = new Map();
+  let total = 0;
+  for (;;) {
+    const page = await api.products(products.size);
+    for (const p of page.items) products.set(p.id, p);
+    total = page.total;
+    if (page.items.length === 0 || products.size >= wanted || products.size >= total) break;
+  }
+  state.products = products;
+  state.productsTotal = total;
   renderProducts();
 }
 
