@@ -13,7 +13,7 @@ export const MEMORY_TIER_SIZE = 50_000;
 
 /**
  * The catalogue cache's tiers, through @nestjs/cache-manager: an in-process LRU tier first, then,
- * when REDIS_URL is set, the Redis tier every instance shares (cache-manager-ioredis-yet on the
+ * when Redis is configured (one node or a cluster), the Redis tier every instance shares (cache-manager-ioredis-yet on the
  * app's ioredis client, through cache-manager's KeyvAdapter). ProductStockCache drives them.
  * Never call the cache's clear(): on the Redis tier it would flush the whole Redis database.
  */

@@ -11,7 +11,7 @@ import { RateLimitGuard } from './rate-limit.guard';
 
 /**
  * Per-client-IP rate limits (@nestjs/throttler): RATE_LIMIT_PER_MINUTE requests a minute over the
- * routes marked @RateLimit(), counted in Redis when REDIS_URL is set (so the limit holds across
+ * routes marked @RateLimit(), counted in Redis when it is configured (so the limit holds across
  * instances), else in memory. The client IP is the socket's, or X-Forwarded-For's as TRUST_PROXY allows.
  */
 @Module({
