@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { compile as compileProxyAddr } from 'proxy-addr';
-import { EnvironmentVariables, InvalidEnvironmentError, parseOrigins, validateEnv } from './env.validation';
+import { EnvironmentVariables, parseOrigins, parseTrustProxy, validateEnv } from './env.validation';
 
 /** The validated settings, typed and grouped. Built once at start-up from the environment. */
 export class AppConfig {
@@ -90,7 +89,7 @@ export class AppConfig {
     this.cartTtlSeconds = env.CART_TTL_SECONDS;
     this.productCacheTtlMs = env.PRODUCT_CACHE_TTL_MS;
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
-    this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
+    this.trustProxy = parseTrustProxy(env.TRUST_PROXY)!; // validated
     this.logLevel = env.LOG_LEVEL;
     this.logFormat = env.LOG_FORMAT;
     this.metricsToken = env.METRICS_TOKEN;
@@ -138,16 +137,3 @@ export function storefrontUrl(callbackUrl: string): string {
   return new URL(`${base}/`, url.origin).toString();
 }
 
-/** TRUST_PROXY as Express takes it; a list is checked here so a typo fails at start-up. */
-function parseTrustProxy(value: string): boolean | number | string[] {
-  const v = value.trim();
-  if (v === 'true' || v === 'false') return v === 'true';
-  if (/^\d+$/.test(v)) return Number(v);
-  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
-  try {
-    compileProxyAddr(list);
-  } catch {
-    throw new InvalidEnvironmentError(`TRUST_PROXY must be true, false, a hop count, or a list of addresses/subnets (got ${JSON.stringify(value)})`);
-  }
-  return list;
-}

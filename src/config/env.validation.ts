@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { isIP, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf, validateSync } from 'class-validator';
 import { StartupError } from '../common/errors/startup-error';
+import { compile as compileProxyAddr } from 'proxy-addr';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -19,6 +20,29 @@ const IsBindHost = () =>
     validator: {
       validate: (v: unknown) => typeof v === 'string' && (isIP(v) || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(v)),
       defaultMessage: () => 'HOST must be an IP address (e.g. 0.0.0.0, 127.0.0.1, ::) or a host name',
+    },
+  });
+
+/** TRUST_PROXY as Express takes it: true/false, a hop count, or a list of proxy addresses/subnets; null when invalid. */
+export function parseTrustProxy(value: string): boolean | number | string[] | null {
+  const v = value.trim();
+  if (v === 'true' || v === 'false') return v === 'true';
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  try {
+    compileProxyAddr(list);
+  } catch {
+    return null;
+  }
+  return list.length > 0 ? list : null;
+}
+
+const IsTrustProxy = () =>
+  ValidateBy({
+    name: 'isTrustProxy',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && parseTrustProxy(v) !== null,
+      defaultMessage: () => 'TRUST_PROXY must be true, false, a hop count, or a list of addresses/subnets',
     },
   });
 
@@ -133,7 +157,7 @@ export class EnvironmentVariables {
    * address counts), true (any proxy: only behind one that always sets it), a number of proxy hops,
    * or a comma-separated list of proxy addresses/subnets (or loopback, linklocal, uniquelocal).
    */
-  @IsOptional() @IsString() @Matches(/^(true|false|\d{1,2}|[0-9A-Za-z.:/, ]{1,500})$/, { message: 'TRUST_PROXY must be true, false, a hop count, or a list of addresses/subnets' })
+  @IsOptional() @IsString() @MaxLength(500) @IsTrustProxy()
   TRUST_PROXY: string = 'false';
 
   @IsOptional() @Transform(toBool) @IsIn([true, false], { message: 'RUN_MIGRATIONS must be true or false' })
