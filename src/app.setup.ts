@@ -1,9 +1,9 @@
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './access/access.decorators';
-import { bodyParsers } from './common/http/body-parsers';
+import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
 import { applySecurity } from './common/http/security';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { FieldProblemBody } from './common/errors/error-body';
@@ -11,7 +11,8 @@ import { documentBodyErrors, markPublicOperations } from './common/openapi';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { serveStorefront } from './storefront/storefront';
 import { AppConfig } from './config/app.config';
-import { AppLogger, bindRequestLogger, httpLogger, LogSettings, rootLogger } from './observability/logging';
+import { parseTrustProxy } from './config/env.validation';
+import { AppLogger, logRequests, LogSettings, requestIdFor, rootLogger } from './observability/logging';
 import { Metrics } from './observability/metrics';
 
 /**
@@ -24,8 +25,11 @@ export function logSettingsFromEnv(env: NodeJS.ProcessEnv): LogSettings {
   return { level, format };
 }
 
+/** The application: NestJS on Fastify. */
+export type App = NestFastifyApplication;
+
 /** The OpenAPI document of the app's routes (not served; see configureApp). */
-export function buildOpenApiDocument(app: NestExpressApplication) {
+export function buildOpenApiDocument(app: App) {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -43,31 +47,46 @@ export function buildOpenApiDocument(app: NestExpressApplication) {
 }
 
 /**
- * Request logging and ids, metrics, security headers and CORS, body limits, the global pipe and
- * filter, and the OpenAPI document: shared by main.ts and the tests.
+ * Request logging and ids, metrics, security headers and CORS, body parsers, the global pipe and
+ * filter, the OpenAPI document and the storefront: shared by main.ts and the tests.
  */
-export function configureApp(app: NestExpressApplication): void {
+export function configureApp(app: App): void {
   const config = app.get(AppConfig);
-  // before anything reads req.ip (the rate limits)
-  app.set('trust proxy', config.trustProxy);
+  const fastify = app.getHttpAdapter().getInstance();
   // first of all, so every response (a 404, a rejected body) has its X-Request-Id and its log line
-  app.use(httpLogger(rootLogger({ level: config.logLevel, format: config.logFormat })));
-  app.use(app.get(Metrics).middleware());
+  logRequests(fastify, rootLogger({ level: config.logLevel, format: config.logFormat }));
+  app.get(Metrics).observeRequests(fastify);
   applySecurity(app, config.corsOrigins);
-  app.use(...bodyParsers());
-  app.use(bindRequestLogger());
+  registerBodyParsers(fastify);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.disable('x-powered-by');
-  app.set('etag', false);
 
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   serveStorefront(app);
 }
 
+/**
+ * The Fastify instance under Nest: bodies up to 100 kB, request ids from X-Request-Id (checked) or
+ * fresh, TRUST_PROXY for `request.ip` (read here, before the configuration is validated: a bad
+ * value stops the start there), no Nest middleware engine (middie: nothing uses it), path
+ * parameters up to 1 kB.
+ */
+export function createHttpAdapter(env: NodeJS.ProcessEnv = process.env): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY ?? 'false') ?? false,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    return503OnClosing: false,
+    skipMiddie: true,
+    // a path parameter may be long enough for validation to refuse it (400), not the router (414)
+    routerOptions: { maxParamLength: 1024 },
+  });
+}
+
 /** Creates the application with its configuration applied, not yet listening. */
-export async function createApp(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+export async function createApp(): Promise<App> {
+  const app = await NestFactory.create<App>(AppModule, createHttpAdapter(), {
     bodyParser: false,
     abortOnError: false,
     logger: AppLogger.create(rootLogger(logSettingsFromEnv(process.env))),

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createApp } from './app.setup';
+import { App, createApp } from './app.setup';
 import { AppConfig } from './config/app.config';
 import { shutDownGracefully } from './common/http/graceful-shutdown';
 import { StartupError } from './common/errors/startup-error';
@@ -8,11 +8,25 @@ import { InvalidEnvironmentError } from './config/env.validation';
 import { DrainState } from './health/drain-state';
 import { publicUrl, startupSummary } from './observability/startup';
 
+/**
+ * Listens on HOST, or, unset, on every interface as Node does: IPv6 and IPv4 (`::`), or IPv4 alone
+ * where the host has no IPv6 (Fastify's own default would be localhost only).
+ */
+async function listen(app: App, port: number, host?: string): Promise<void> {
+  if (host) return void (await app.listen(port, host));
+  try {
+    await app.listen(port, '::');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT') throw err;
+    await app.listen(port, '0.0.0.0');
+  }
+}
+
 async function bootstrap(): Promise<void> {
   const app = await createApp();
   const config = app.get(AppConfig);
   shutDownGracefully(app, { timeoutMs: config.shutdownTimeoutMs, onDrain: () => app.get(DrainState).begin() });
-  await (config.host ? app.listen(config.port, config.host) : app.listen(config.port)).catch((err: NodeJS.ErrnoException) => {
+  await listen(app, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
     throw new StartupError(`cannot listen on ${config.host ? `HOST ${config.host} ` : ''}PORT ${config.port}: ${err.message}`);
   });
   const url = publicUrl(await app.getUrl());

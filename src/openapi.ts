@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { buildOpenApiDocument } from './app.setup';
+import { App, buildOpenApiDocument, createHttpAdapter } from './app.setup';
 
 /**
  * `npm run openapi [-- file]`: writes the OpenAPI document the app serves at /docs-json, without
@@ -12,7 +11,7 @@ import { buildOpenApiDocument } from './app.setup';
  */
 async function main(): Promise<void> {
   const file = process.argv[2] ?? 'openapi.json';
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { preview: true, logger: false, abortOnError: false });
+  const app = await NestFactory.create<App>(AppModule, createHttpAdapter(), { preview: true, logger: false, abortOnError: false });
   writeFileSync(file, JSON.stringify(buildOpenApiDocument(app), null, 2) + '\n');
   await app.close();
   console.log(`wrote ${file}`);

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app.config';
 import { Forbidden, Unauthorized } from './access.errors';
 import { TokensService } from './tokens.service';
@@ -23,7 +23,7 @@ export class AdminGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     const header = req.headers['x-api-key'];
     const given = typeof header === 'string' ? header : '';
     if (given && timingSafeEqual(digest(given), this.expected)) return true;

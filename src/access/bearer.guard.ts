@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Unauthorized } from './access.errors';
 import { Authenticated, TokensService } from './tokens.service';
 
 /** The request as the access guards leave it: `auth` set when a valid Bearer token came with it. */
-export type AuthenticatedRequest = Request & { auth?: Authenticated | null };
+export type AuthenticatedRequest = FastifyRequest & { auth?: Authenticated | null };
 
 /**
  * Cart routes: a Bearer token makes the request act on that user's cart, none on the sid's

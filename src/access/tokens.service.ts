@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { Unauthorized } from './access.errors';
@@ -46,7 +46,7 @@ export class TokensService {
    * A header that is there but is not a valid, unexpired, unrevoked token of an existing user is
    * 401 `unauthorized`: never a silent fall-back to anonymous.
    */
-  async authenticate(req: Request): Promise<Authenticated | null> {
+  async authenticate(req: FastifyRequest): Promise<Authenticated | null> {
     const header = req.headers.authorization;
     if (header === undefined) return null;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBadGatewayResponse, ApiFoundResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Caller, LoggedIn } from '../access/access.decorators';
 import type { Authenticated } from '../access/tokens.service';
 import { ErrorBody } from '../common/errors/error-body';
@@ -37,14 +37,13 @@ export class AuthController {
   @ApiUnauthorizedResponse({ type: ErrorBody, description: '`invalid_state` (missing, forged, expired, reused, or another browser) or `login_denied`' })
   @ApiBadGatewayResponse({ type: ErrorBody, description: "`login_failed`: Facebook's token or profile endpoint failed" })
   @ApiServiceUnavailableResponse({ type: ErrorBody, description: '`login_disabled`' })
-  callback(@Req() req: Request & { user: User }, @Res({ passthrough: true }) res: Response): LoginResultDto | void {
+  callback(@Req() req: FastifyRequest & { user: User }, @Res() res: FastifyReply): void {
     const result = this.auth.completeLogin(req.user);
-    res.setHeader('Cache-Control', 'no-store');
+    void res.header('Cache-Control', 'no-store');
     const redirect = this.auth.successRedirect(result);
-    if (!redirect) return result;
-    // not res.redirect(): its body repeats the URL, token included
-    res.status(302).setHeader('Location', redirect);
-    res.end();
+    // a 302 with an empty body (the URL carries the token)
+    if (redirect) void res.status(302).header('Location', redirect).send();
+    else void res.send(result satisfies LoginResultDto);
   }
 
   @Post('logout')

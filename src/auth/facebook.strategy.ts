@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Profile, Strategy } from 'passport-facebook';
 import { AppConfig } from '../config/app.config';
 import { User } from '../users/user.entity';
@@ -15,7 +15,7 @@ type Callback = (err: unknown, ok?: unknown, info?: unknown) => void;
 export const LOGIN_NONCE_COOKIE = 'cw_login';
 
 /** The nonce cookie's value on this request, if any. */
-export function loginNonceFrom(req: Request): string | undefined {
+export function loginNonceFrom(req: FastifyRequest): string | undefined {
   const match = new RegExp(`(?:^|;\\s*)${LOGIN_NONCE_COOKIE}=([A-Za-z0-9_-]+)`).exec(req.headers.cookie ?? '');
   return match?.[1];
 }
@@ -30,12 +30,12 @@ export function loginNonceFrom(req: Request): string | undefined {
 export class PassportStateStore {
   constructor(private readonly states: LoginStateStore) {}
 
-  store(req: Request & { loginNonce?: string }, _meta: unknown, done: Callback): void {
+  store(req: FastifyRequest & { loginNonce?: string }, _meta: unknown, done: Callback): void {
     const state = randomBytes(24).toString('base64url');
     this.states.save(state, { nonce: req.loginNonce ?? '' }, LOGIN_STATE_TTL_SECONDS).then(() => done(null, state), done);
   }
 
-  verify(req: Request, state: unknown, done: Callback): void {
+  verify(req: FastifyRequest, state: unknown, done: Callback): void {
     if (typeof state !== 'string' || state.length === 0 || state.length > 64) {
       done(null, false, { message: 'invalid_state' });
       return;

@@ -46,15 +46,12 @@ export class CouponsRepository {
 
   /** Like findByCode, with the coupon's row locked until the caller's transaction ends. */
   async lockByCode(manager: EntityManager, code: string): Promise<CouponWithProducts | null> {
-    // the row and its product links in one statement (the links come in a subquery: FOR UPDATE locks the coupon row only)
-    const { entities, raw } = await manager
-      .getRepository(Coupon)
-      .createQueryBuilder('c')
-      .addSelect('ARRAY(SELECT cp.product_id FROM coupon_product cp WHERE cp.coupon_id = c.id ORDER BY cp.product_id)', 'product_ids')
-      .where('lower(c.code) = lower(:code)', { code })
-      .setLock('pessimistic_write')
-      .getRawAndEntities<{ product_ids: number[] }>();
-    return entities[0] ? { ...entities[0], productIds: raw[0].product_ids } : null;
+    const coupon = await manager.getRepository(Coupon).createQueryBuilder('c').where('lower(c.code) = lower(:code)', { code }).setLock('pessimistic_write').getOne();
+    if (!coupon) return null;
+    // the links in a statement of their own, after the lock: a statement sees what was committed
+    // when it started, so one that waited for the lock would miss a link attached meanwhile
+    const links = (await manager.query('SELECT product_id FROM coupon_product WHERE coupon_id = $1 ORDER BY product_id', [coupon.id])) as { product_id: number }[];
+    return { ...coupon, productIds: links.map((l) => Number(l.product_id)) };
   }
 
   /** Counts one redemption of a coupon the caller has locked and checked. */

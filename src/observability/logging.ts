@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
-import { pinoHttp, type HttpLogger, type Options as PinoHttpOptions } from 'pino-http';
 // nestjs-pino's request context: its Logger writes through the logger stored here
 import { storage, Store } from 'nestjs-pino/storage';
-import { isOutage } from './request-context';
+import { isOutage, responseErrorOf } from './request-context';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -118,77 +117,78 @@ export function rootLogger(settings: LogSettings): pino.Logger {
 const REQUEST_ID = /^[\w.~:/+=-]{1,128}$/;
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
-/** The client's X-Request-Id when it is valid, else a fresh UUID; echoed on the response. */
-export function requestIdFor(req: IncomingMessage, res: ServerResponse): string {
+/** The request's id (Fastify's genReqId): the client's X-Request-Id when it is valid, else a fresh UUID. */
+export function requestIdFor(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-  res.setHeader(REQUEST_ID_HEADER, id);
-  return id;
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** The route pattern Express matched (`/api/carts/:sid/items`), or null when no route handled the request. */
-export function routePattern(req: IncomingMessage): string | null {
-  const route = (req as Request).route as { path?: unknown } | undefined;
-  return typeof route?.path === 'string' ? route.path : null;
+/** The route pattern Fastify matched (`/api/carts/:sid/items`), or null when no route handled the request. */
+export function routePattern(request: FastifyRequest): string | null {
+  if (request.is404) return null;
+  const url = request.routeOptions.url;
+  return typeof url === 'string' ? url : null;
 }
 
 /** Probes and scrapes log at debug: an orchestrator calls them every few seconds. */
 const QUIET_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
 
-/**
- * One line per request, when it ends: method, route pattern, status, duration, request id,
- * instance; a 5xx at error level with the error and its cause. No URL query, headers or bodies
- * (they carry sids, login codes, tokens and keys).
- */
-export function httpLogger(root: pino.Logger): HttpLogger {
-  const fields = (req: IncomingMessage, res: ServerResponse, durationMs: number) => {
-    const route = routePattern(req);
-    return {
-      method: req.method,
-      route: route ?? 'unmatched',
-      // a request no route handled: its path (never the query) says what was asked for
-      ...(route ? {} : { path: (req.url ?? '').split('?')[0].slice(0, 200) }),
-      status: res.statusCode,
-      durationMs,
-    };
-  };
-  const options: PinoHttpOptions = {
-    logger: root,
-    // our error serializer as it is (pino-http would otherwise put its own in front); req and res are never logged
-    wrapSerializers: false,
-    serializers: { err: serializeError },
-    genReqId: requestIdFor,
-    quietReqLogger: true,
-    quietResLogger: true,
-    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    customLogLevel: (req, res, err) => {
-      if (isOutage(res)) return 'warn'; // an outage (the filter logs it once a second) or a deliberate 5xx such as login_disabled
-      if (err || res.statusCode >= 500) return 'error';
-      return QUIET_ROUTES.has(routePattern(req) ?? '') ? 'debug' : 'info';
-    },
-    customSuccessMessage: () => 'request completed',
-    customErrorMessage: () => 'request failed',
-    customSuccessObject: (req, res, val: { durationMs: number }) => fields(req, res, val.durationMs),
-    customErrorObject: (req, res, err, val: { durationMs: number }) => ({
-      ...fields(req, res, val.durationMs),
-      // only a real error, not pino-http's stand-in for a bare 5xx status
-      ...(/^failed with status code/.test(err.message) ? {} : { err }),
-    }),
-  };
-  return pinoHttp(options);
+/** A request's line: warn for an outage or a deliberate 5xx, error for another 5xx, debug for probes, else info. */
+function requestLevel(reply: FastifyReply, route: string | null): pino.Level {
+  if (reply.statusCode >= 500) return isOutage(reply) ? 'warn' : 'error';
+  return QUIET_ROUTES.has(route ?? '') ? 'debug' : 'info';
 }
 
 /**
- * Runs the rest of the request with its pino-http logger (and so its requestId) as the logger of
- * every Nest `Logger` call. Installed after the body parsers: a listener on the request stream would
- * otherwise run outside this context.
+ * A request's context for Nest's `Logger` (nestjs-pino reads `storage.getStore().logger`): a
+ * child logger carrying the requestId, made only when something is logged.
  */
-export function bindRequestLogger() {
-  return (req: Request, _res: unknown, next: () => void): void => {
-    const log = (req as Request & { log?: pino.Logger }).log;
-    if (log) storage.run(new Store(log), next);
-    else next();
-  };
+function requestStore(root: pino.Logger, requestId: string): Store {
+  let logger: pino.Logger | undefined;
+  return {
+    get logger() {
+      return (logger ??= root.child({ requestId }));
+    },
+    set logger(value: pino.Logger) {
+      logger = value;
+    },
+  } as Store;
+}
+
+/**
+ * Request ids and the request log, as Fastify hooks:
+ * - every response carries `X-Request-Id` (the accepted or generated id; see createHttpAdapter);
+ * - the route handler runs with the request's logger as the logger of every Nest `Logger` call;
+ * - one line per request when it ends: method, route pattern, status, duration, request id,
+ *   instance; a 5xx at error level with the error and its cause. No URL query, headers or bodies
+ *   (they carry sids, login codes, tokens and keys). Nothing is built for a level that is off.
+ */
+export function logRequests(fastify: FastifyInstance, root: pino.Logger): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  // after the body is read: a listener on the request stream would otherwise run outside this context
+  fastify.addHook('preHandler', (request, _reply, done) => storage.run(requestStore(root, request.id), done));
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = routePattern(request);
+    const level = requestLevel(reply, route);
+    if (root.isLevelEnabled(level)) {
+      const { error } = responseErrorOf(reply);
+      const line: Record<string, unknown> = {
+        requestId: request.id,
+        method: request.method,
+        route: route ?? 'unmatched',
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime),
+      };
+      // a request no route handled: its path (never the query) says what was asked for
+      if (!route) line.path = request.url.split('?')[0].slice(0, 200);
+      if (level === 'error' && error instanceof Error) line.err = error;
+      root[level](line, reply.statusCode >= 500 ? 'request failed' : 'request completed');
+    }
+    done();
+  });
 }
 
 /** Contexts whose `log` lines only narrate Nest's own start-up (modules loaded, each route mapped). */

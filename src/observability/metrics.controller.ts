@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Controller, Get, HttpStatus, NotFoundException, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app.config';
 import { Metrics } from './metrics';
@@ -26,16 +26,14 @@ export class MetricsController {
   }
 
   @Get()
-  async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async scrape(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     if (!this.expected) throw new NotFoundException('Cannot GET /metrics');
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match || !timingSafeEqual(digest(match[1]), this.expected)) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      void res.header('WWW-Authenticate', 'Bearer realm="metrics"');
       throw new DomainError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
     }
     const body = await this.metrics.registry.metrics();
-    res.setHeader('Content-Type', this.metrics.registry.contentType);
-    res.setHeader('Cache-Control', 'no-store');
-    res.send(body);
+    await res.header('Content-Type', this.metrics.registry.contentType).header('Cache-Control', 'no-store').send(body);
   }
 }

@@ -1,6 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { asUnavailable } from '../common/errors/unavailable';
 import { routePattern } from './logging';
@@ -120,9 +119,9 @@ export class Metrics {
   }
 
   /** Counts a finished request: its duration, and what it did to carts, checkouts and coupons. */
-  observe(req: IncomingMessage, res: ServerResponse, seconds: number): void {
+  observe(req: FastifyRequest, res: FastifyReply, seconds: number): void {
     const route = routePattern(req);
-    const method = req.method ?? 'GET';
+    const method = req.method;
     const status = res.statusCode;
     this.httpDuration.observe({ method, route: route ?? 'unmatched', status_code: String(status) }, seconds);
     if (!route) return;
@@ -152,13 +151,12 @@ export class Metrics {
     if (found?.system === 'postgres') this.postgresErrors.inc({ kind: found.kind });
   }
 
-  /** Express middleware: times each request and observes it when the response is sent. */
-  middleware() {
-    return (req: Request, res: Response, next: NextFunction): void => {
-      const start = process.hrtime.bigint();
-      res.once('finish', () => this.observe(req, res, Number(process.hrtime.bigint() - start) / 1e9));
-      next();
-    };
+  /** Observes each request when its response has been sent (a Fastify onResponse hook). */
+  observeRequests(fastify: FastifyInstance): void {
+    fastify.addHook('onResponse', (request, reply, done) => {
+      this.observe(request, reply, reply.elapsedTime / 1000);
+      done();
+    });
   }
 }
 

@@ -1,11 +1,9 @@
 import { Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { RedisClient } from '../redis/redis.module';
 import { DataSource } from 'typeorm';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { dependencyError, Metrics, PoolStats } from './metrics';
 import { MetricsController } from './metrics.controller';
-import { ResponseBodyInterceptor } from './response-body.interceptor';
 
 interface EventedPool extends PoolStats {
   on(event: 'error', listener: (err: Error) => void): unknown;
@@ -32,10 +30,11 @@ class DependencyWatch implements OnModuleInit {
 
 /**
  * Metrics (GET /metrics) and what feeds them. The logs need no module: the logger is given to
- * NestFactory and the request logger installed by configureApp (see logging.ts).
+ * NestFactory and the request logger installed by configureApp (see logging.ts). The checkout route
+ * leaves its order for the metrics with ResponseBodyInterceptor.
  */
 @Module({
-  providers: [Metrics, DependencyWatch, { provide: APP_INTERCEPTOR, useClass: ResponseBodyInterceptor }],
+  providers: [Metrics, DependencyWatch],
   controllers: [MetricsController],
   exports: [Metrics],
 })

@@ -1,61 +1,66 @@
-import type { ServerResponse } from 'node:http';
 import { DomainError } from '../common/errors/domain-error';
 
 /**
- * What the exception filter and the response interceptor leave on a response for the request log
- * and the metrics, which read it when the response is sent. Tolerates responses without `locals`
- * or `req` (the filter's unit tests use bare fakes).
+ * What the exception filter and the checkout's response interceptor leave on a response (Fastify's
+ * reply) for the request log line and the metrics, which read it when the response has been sent.
+ * Tolerates bare fakes (the filter's unit tests).
  */
-interface Noted {
-  locals?: Record<string, unknown>;
-  req?: { id?: unknown };
-  /** Read by pino-http: the request log line of a 5xx carries this error and its cause. */
-  err?: unknown;
+interface Notes {
+  /** The error code the filter answered with. */
+  code?: string;
+  /** The exception behind the answer. */
+  error?: unknown;
+  /** A dependency outage or a deliberate 5xx: the request's line is a warning, without the error. */
+  quiet?: boolean;
+  /** The handler's result (see ResponseBodyInterceptor). */
+  body?: unknown;
 }
 
-const ERROR_CODE = 'cartwheelErrorCode';
-const ERROR = 'cartwheelError';
-const OUTAGE = 'cartwheelOutage';
-const BODY = 'cartwheelBody';
+const NOTES = Symbol('cartwheel.notes');
 
-/** The request's id (X-Request-Id, accepted or generated), when the request logger has run. */
+interface Noted {
+  [NOTES]?: Notes;
+  request?: { id?: unknown };
+}
+
+function notesOf(res: unknown): Notes {
+  const r = res as Noted;
+  return (r[NOTES] ??= {});
+}
+
+/** The request's id (X-Request-Id, accepted or generated). */
 export function requestIdOf(res: unknown): string | undefined {
-  const id = (res as Noted | undefined)?.req?.id;
+  const id = (res as Noted | undefined)?.request?.id;
   return typeof id === 'string' ? id : undefined;
 }
 
 /**
- * The filter's note: the error code it answered with, and the exception behind a 5xx. An `outage`
+ * The filter's note: the error code it answered with, and the exception behind it. An `outage`
  * (a 503 because Redis or Postgres is down: the filter logs those itself, once a second per kind)
- * keeps its request's log line at warn, without the error, so an outage does not flood the log.
+ * keeps its request's log line at warn, without the error, so an outage does not flood the log;
+ * so does a 5xx we answer on purpose (login_disabled, login_failed, not_ready): no bug, no stack.
  */
-export function noteError(res: unknown, code: string, status: number, exception: unknown, outage = false): void {
-  const r = res as Noted;
-  // a 5xx we answer on purpose (login_disabled, login_failed, not_ready) is no bug: warn, no stack
-  const quiet = outage || exception instanceof DomainError;
-  if (r.locals) {
-    r.locals[ERROR_CODE] = code;
-    r.locals[ERROR] = exception;
-    r.locals[OUTAGE] = quiet;
-  }
-  if (status >= 500 && exception instanceof Error && !quiet) r.err = exception;
+export function noteError(res: unknown, code: string, exception: unknown, outage = false): void {
+  const notes = notesOf(res);
+  notes.code = code;
+  notes.error = exception;
+  notes.quiet = outage || exception instanceof DomainError;
 }
 
 /** Whether the request failed for a dependency outage or a deliberate 5xx (see noteError): its line is a warning. */
-export function isOutage(res: ServerResponse): boolean {
-  return (res as Noted).locals?.[OUTAGE] === true;
+export function isOutage(res: unknown): boolean {
+  return (res as Noted)[NOTES]?.quiet === true;
 }
 
-export function responseErrorOf(res: ServerResponse): { code?: string; error?: unknown } {
-  const locals = (res as Noted).locals ?? {};
-  return { code: locals[ERROR_CODE] as string | undefined, error: locals[ERROR] };
+export function responseErrorOf(res: unknown): { code?: string; error?: unknown } {
+  const notes = (res as Noted)[NOTES];
+  return { code: notes?.code, error: notes?.error };
 }
 
 export function noteBody(res: unknown, body: unknown): void {
-  const r = res as Noted;
-  if (r.locals) r.locals[BODY] = body;
+  notesOf(res).body = body;
 }
 
-export function responseBodyOf(res: ServerResponse): unknown {
-  return (res as Noted).locals?.[BODY];
+export function responseBodyOf(res: unknown): unknown {
+  return (res as Noted)[NOTES]?.body;
 }

@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { Observable, tap } from 'rxjs';
 import { noteBody } from './request-context';
 
-/** Leaves each handler's result on its response, for the metrics that count what a response says (e.g. an order with a coupon). */
+/** Leaves a handler's result on its response, for the metrics that count what a response says (the checkout's order with a coupon). */
 @Injectable()
 export class ResponseBodyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

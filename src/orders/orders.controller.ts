@@ -1,6 +1,6 @@
-import { Body, Controller, createParamDecorator, ExecutionContext, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, createParamDecorator, ExecutionContext, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminOnly, Caller, LoggedIn, Shopper } from '../access/access.decorators';
 import type { Authenticated } from '../access/tokens.service';
 import { cartOf } from '../cart/cart-ref';
@@ -14,10 +14,11 @@ import { CheckoutDto } from './dto/checkout.dto';
 import { OrderDto, OrderPageDto } from './dto/order.dto';
 import { OrdersService } from './orders.service';
 import { RateLimit } from '../rate-limit/rate-limit.module';
+import { ResponseBodyInterceptor } from '../observability/response-body.interceptor';
 
 /** The optional Idempotency-Key header: 1-128 printable ASCII characters, else 400. */
 export const IdempotencyKey = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
-  const value = ctx.switchToHttp().getRequest<Request>().headers['idempotency-key'];
+  const value = ctx.switchToHttp().getRequest<FastifyRequest>().headers['idempotency-key'];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^[\x20-\x7e]{1,128}$/.test(value)) {
     throw ValidationFailed.field('Idempotency-Key', 'Idempotency-Key must be 1-128 printable characters');
@@ -37,6 +38,7 @@ export class OrdersController {
 
   @Post('carts/:sid/checkout')
   @RateLimit()
+  @UseInterceptors(ResponseBodyInterceptor) // the coupon-redemption metric reads the order
   @Shopper()
   @ApiOperation({
     summary: 'Place an order from the cart, in one transaction; the cart is cleared after',
@@ -64,7 +66,7 @@ export class OrdersController {
     @Caller() caller: Authenticated | null,
     @IdempotencyKey() key: string | undefined,
     @Body() body: CheckoutDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<OrderDto> {
     const expectedTotalCents = body.expectedTotal === undefined ? undefined : toCents(body.expectedTotal);
     const { order, replayed } = await this.checkouts.checkout(cartOf(sid, caller), { idempotencyKey: key, expectedTotalCents });

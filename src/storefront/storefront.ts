@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Express, Request, Response } from 'express';
+import type {} from '@fastify/static'; // reply.sendFile
+import type { FastifyReply } from 'fastify';
+import type { App } from '../app.setup';
 import { AppConfig } from '../config/app.config';
 
 /** The page's files: src/storefront/public, copied to dist/storefront/public by nest build (nest-cli.json assets). */
@@ -14,23 +15,26 @@ export interface StorefrontConfig {
 
 /**
  * The storefront (README "Storefront"): a static page at `/` and its scripts and styles under
- * `/storefront/`, plus `/storefront/config.json`. Plain Express routes, like Swagger UI's at /docs,
- * so they stay out of the API and its OpenAPI document. Nothing is served with STOREFRONT=false
- * (then `/` is an unknown route, 404 route_not_found).
+ * `/storefront/`, plus `/storefront/config.json`. Plain Fastify routes and @fastify/static, like
+ * Swagger UI's at /docs, so they stay out of the API and its OpenAPI document. Nothing is served
+ * with STOREFRONT=false (then `/` is an unknown route, 404 route_not_found).
  */
-export function serveStorefront(app: NestExpressApplication): void {
+export function serveStorefront(app: App): void {
   const config = app.get(AppConfig);
   if (!config.storefront) return;
-  const http = app.getHttpAdapter().getInstance() as Express;
+  const fastify = app.getHttpAdapter().getInstance();
   const pageConfig: StorefrontConfig = { login: config.facebook !== null };
 
   // no build step hashes the file names: the browser revalidates each file (ETag, Last-Modified)
-  http.get('/', (_req: Request, res: Response) => {
-    res.sendFile('index.html', { root: STOREFRONT_DIR, headers: { 'Cache-Control': 'no-cache' } });
+  app.useStaticAssets({
+    root: STOREFRONT_DIR,
+    prefix: '/storefront/',
+    index: false,
+    redirect: false,
+    wildcard: false,
+    // @fastify/static 10 hands over its reply here
+    setHeaders: (reply: unknown) => void (reply as FastifyReply).header('Cache-Control', 'no-cache'),
   });
-  http.get('/storefront/config.json', (_req: Request, res: Response) => {
-    res.setHeader('Cache-Control', 'no-cache');
-    res.json(pageConfig);
-  });
-  app.useStaticAssets(STOREFRONT_DIR, { prefix: '/storefront/', index: false, redirect: false, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') });
+  fastify.get('/', (_request, reply) => reply.header('Cache-Control', 'no-cache').sendFile('index.html', STOREFRONT_DIR));
+  fastify.get('/storefront/config.json', (_request, reply) => reply.header('Cache-Control', 'no-cache').send(pageConfig));
 }

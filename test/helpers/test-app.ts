@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import Redis, { Cluster } from 'ioredis';
 import { Client } from 'pg';
-import { createApp } from '../../src/app.setup';
+import { App, createApp } from '../../src/app.setup';
 import { TOLERANT_BOUNDS } from './bounds';
 
 /** The servers the tests use: DATABASE_URL and REDIS_URL as given to `npm test`, else the local ones. */
@@ -31,9 +30,9 @@ export function newTestRedis(keyPrefix?: string): Redis {
 }
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: App;
   /** The HTTP server to hand to supertest. */
-  http: ReturnType<NestExpressApplication['getHttpServer']>;
+  http: ReturnType<App['getHttpServer']>;
   schema: string;
   keyPrefix: string;
   /** Closes the app (unless already closed) and drops the schema and Redis keys. */
@@ -71,6 +70,7 @@ export async function startTestApp(name: string, env: Record<string, string | un
   });
   const app = await createApp();
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   let closed = false;
   return {
     app,

@@ -13,6 +13,7 @@ import { OutOfStock } from '../../src/cart/cart.errors';
 import { AllExceptionsFilter } from '../../src/common/errors/all-exceptions.filter';
 import { DomainError, NotFound, ValidationFailed } from '../../src/common/errors/domain-error';
 import { bodyError } from '../../src/common/http/body-parsers';
+import { errorCodes } from 'fastify';
 
 describe('AllExceptionsFilter.toBody', () => {
   let filter: AllExceptionsFilter;
@@ -89,34 +90,24 @@ describe('AllExceptionsFilter.toBody', () => {
     });
   });
 
-  // Body-parser failures are turned into DomainErrors by bodyParsers() (src/common/http/body-parsers.ts)
-  // before they reach the filter; this is the path a real request takes.
-  describe('body-parser errors (through bodyError, as wired in configureApp)', () => {
+  // What Fastify reports before a route runs reaches the filter, which shapes it with bodyError
+  // (src/common/http/body-parsers.ts); malformed or too-deep JSON is a DomainError from our own parser.
+  describe("Fastify's request errors (through bodyError, as the filter calls it)", () => {
     it.each<[string, unknown, object]>([
       [
-        'SyntaxError with status 400',
-        Object.assign(new SyntaxError('bad'), { status: 400 }),
-        { statusCode: 400, code: 'malformed_json', message: 'The request body is not valid JSON' },
-      ],
-      [
-        'type entity.parse.failed',
-        { status: 400, type: 'entity.parse.failed' },
-        { statusCode: 400, code: 'malformed_json', message: 'The request body is not valid JSON' },
-      ],
-      [
-        '{status: 413, type: entity.too.large}',
-        { status: 413, type: 'entity.too.large' },
+        'FST_ERR_CTP_BODY_TOO_LARGE',
+        new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(),
         { statusCode: 413, code: 'payload_too_large', message: 'The request body is larger than 100 kB' },
       ],
       [
-        '{status: 415}',
-        { status: 415, type: 'charset.unsupported' },
-        { statusCode: 415, code: 'unsupported_media_type', message: 'Unsupported body encoding or charset' },
+        'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+        new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE('text/csv'),
+        { statusCode: 415, code: 'unsupported_media_type', message: expect.stringContaining('application/json') },
       ],
       [
-        '{status: 400, type: request.aborted}',
-        { status: 400, type: 'request.aborted' },
-        { statusCode: 400, code: 'bad_request', message: 'The request body could not be read' },
+        'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
+        new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH(),
+        { statusCode: 400, code: 'bad_request', message: 'The request could not be read' },
       ],
     ])('%s', (_name, raw, body) => {
       expect(filter.toBody(bodyError(raw)).body).toEqual(body);
@@ -125,8 +116,9 @@ describe('AllExceptionsFilter.toBody', () => {
 
     it.each([
       ['a plain Error', new Error('x')],
-      ['a 5xx http-error', { status: 500, type: 'x' }],
+      ['a 5xx Fastify error', new errorCodes.FST_ERR_REP_INVALID_PAYLOAD_TYPE('x')],
       ['a SyntaxError without status', new SyntaxError('x')],
+      ['a 4xx statusCode without a Fastify code', { statusCode: 400, code: 'EOTHER' }],
     ])('bodyError passes %s through unchanged', (_name, raw) => {
       expect(bodyError(raw)).toBe(raw);
     });
@@ -144,13 +136,13 @@ describe('AllExceptionsFilter.toBody', () => {
     });
 
     it('sets the Retry-After header', () => {
-      const res = { headersSent: false, status: jest.fn(), json: jest.fn(), setHeader: jest.fn() };
+      const res = { sent: false, status: jest.fn(), send: jest.fn(), header: jest.fn() };
       res.status.mockReturnValue(res);
       const host = { switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost;
       filter.catch(new Error('Connection is closed.'), host);
-      expect(res.setHeader).toHaveBeenCalledWith('Retry-After', '1');
+      expect(res.header).toHaveBeenCalledWith('Retry-After', '1');
       expect(res.status).toHaveBeenCalledWith(503);
-      expect(res.json).toHaveBeenCalledWith({ statusCode: 503, code: 'cart_store_unavailable', message: expect.any(String) });
+      expect(res.send).toHaveBeenCalledWith({ statusCode: 503, code: 'cart_store_unavailable', message: expect.any(String) });
     });
   });
 
@@ -162,8 +154,7 @@ describe('AllExceptionsFilter.toBody', () => {
       ['a plain object with a secret message', { message: 'secret internals', code: 'ESECRET' }],
       ['null', null],
       ['undefined', undefined],
-      // Since the body-parser mapping moved into bodyParsers(), an unwrapped http-errors object is not special-cased here.
-      ['an unwrapped body-parser SyntaxError (secret)', Object.assign(new SyntaxError('secret internals'), { status: 400 })],
+      ['a SyntaxError with a 400 status (secret)', Object.assign(new SyntaxError('secret internals'), { status: 400 })],
     ])('%s -> 500 internal_error without leaking anything', (_name, error) => {
       const result = filter.toBody(error);
       expect(result).toEqual({ body: { statusCode: 500, code: 'internal_error', message: 'Internal server error' } });
@@ -178,8 +169,8 @@ describe('AllExceptionsFilter.toBody', () => {
   });
 
   describe('catch (with a fake response)', () => {
-    const hostFor = (headersSent = false) => {
-      const res = { headersSent, status: jest.fn(), json: jest.fn() };
+    const hostFor = (sent = false) => {
+      const res = { sent, status: jest.fn(), send: jest.fn() };
       res.status.mockReturnValue(res);
       const host = { switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost;
       return { res, host };
@@ -189,7 +180,7 @@ describe('AllExceptionsFilter.toBody', () => {
       const { res, host } = hostFor();
       filter.catch(new OutOfStock(7, 2, 1, 5), host);
       expect(res.status).toHaveBeenCalledWith(409);
-      expect(res.json).toHaveBeenCalledWith({
+      expect(res.send).toHaveBeenCalledWith({
         instock: 2,
         statusCode: 409,
         code: 'out_of_stock',
@@ -201,14 +192,14 @@ describe('AllExceptionsFilter.toBody', () => {
     it('does not let extra override the body fields', () => {
       const { res, host } = hostFor();
       filter.catch(new DomainError(409, 'real_code', 'real message', undefined, { code: 'fake', statusCode: 200, hint: 1 }), host);
-      expect(res.json).toHaveBeenCalledWith({ hint: 1, statusCode: 409, code: 'real_code', message: 'real message' });
+      expect(res.send).toHaveBeenCalledWith({ hint: 1, statusCode: 409, code: 'real_code', message: 'real message' });
     });
 
     it('writes nothing once headers are sent', () => {
       const { res, host } = hostFor(true);
       filter.catch(new NotFoundException('Cannot GET /x'), host);
       expect(res.status).not.toHaveBeenCalled();
-      expect(res.json).not.toHaveBeenCalled();
+      expect(res.send).not.toHaveBeenCalled();
     });
   });
 });

@@ -1,10 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ThrottledLog } from '../logging/throttled-log';
 import { DomainError } from './domain-error';
 import type { ErrorBody } from './error-body';
 import { noteError, requestIdOf } from '../../observability/request-context';
 import { asUnavailable } from './unavailable';
+import { bodyError } from '../http/body-parsers';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -31,14 +32,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private readonly log = new ThrottledLog((message) => this.logger.error(message));
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    const { body, extra, retryAfterSeconds } = this.toBody(exception);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const error = bodyError(exception);
+    const { body, extra, retryAfterSeconds } = this.toBody(error);
     // an outage is logged by toBody, once a second: its requests' log lines do not repeat it
-    noteError(res, body.code, body.statusCode, exception, retryAfterSeconds !== undefined);
-    if (res.headersSent) return;
-    if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
-    const requestId = requestIdOf(res);
-    res.status(body.statusCode).json({ ...extra, ...body, ...(requestId ? { requestId } : {}) });
+    noteError(reply, body.code, error, retryAfterSeconds !== undefined);
+    if (reply.sent) return;
+    if (retryAfterSeconds !== undefined) reply.header('Retry-After', String(retryAfterSeconds));
+    const requestId = requestIdOf(reply);
+    void reply.status(body.statusCode).send({ ...extra, ...body, ...(requestId ? { requestId } : {}) });
   }
 
   toBody(exception: unknown): { body: ErrorBody; extra?: Record<string, unknown>; retryAfterSeconds?: number } {

@@ -1,8 +1,10 @@
 import { HttpStatus } from '@nestjs/common';
-import { json, RequestHandler, urlencoded } from 'express';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parse as parseForm } from 'node:querystring';
 import { DomainError, ValidationFailed } from '../errors/domain-error';
 
-export const BODY_LIMIT = '100kb';
+/** The largest request body: 100 kB (Fastify answers a larger one 413 before reading it all). */
+export const BODY_LIMIT_BYTES = 100 * 1024;
 
 /** Deepest nesting of arrays and objects a JSON body may have. */
 export const MAX_JSON_DEPTH = 32;
@@ -24,31 +26,48 @@ export function jsonDepth(raw: Buffer): number {
   return deepest;
 }
 
-/** body-parser's `verify` hook: refuses JSON nested deeper than MAX_JSON_DEPTH before it is parsed. */
-function refuseDeepJson(_req: unknown, _res: unknown, raw: Buffer): void {
-  if (jsonDepth(raw) > MAX_JSON_DEPTH) throw ValidationFailed.field('body', `JSON may be nested at most ${MAX_JSON_DEPTH} levels deep`);
+const unsupportedCharset = () => new DomainError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', 'Unsupported body encoding or charset');
+const malformedJson = () => new DomainError(HttpStatus.BAD_REQUEST, 'malformed_json', 'The request body is not valid JSON');
+
+/** A body must be UTF-8 (or say no charset); as body-parser did before, anything else is 415. */
+function utf8(req: FastifyRequest): boolean {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '');
+  return !match || /^utf-?8$/i.test(match[1]);
 }
 
-/** A body-parser failure (an http-errors object) as the domain error the filter shapes. */
+/**
+ * JSON and form bodies (the original shop's clients post forms) up to BODY_LIMIT_BYTES:
+ * - JSON: nested deeper than MAX_JSON_DEPTH is 400 before it is parsed; an empty body is `{}`
+ *   (as body-parser had it: a client may post `Content-Type: application/json` with no body);
+ *   Fastify's own parser (secure-json-parse: `__proto__`/`constructor` keys refused) does the rest;
+ * - forms: `application/x-www-form-urlencoded`, flat `a=1&b=2` (node:querystring, as before);
+ * - any other media type with a body: 415 (Fastify's FST_ERR_CTP_INVALID_MEDIA_TYPE).
+ * Their failures reach the exception filter, which shapes them with `bodyError`.
+ */
+export function registerBodyParsers(fastify: FastifyInstance): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    if (!utf8(req)) return done(unsupportedCharset(), undefined);
+    if (body.length === 0) return done(null, {});
+    if (jsonDepth(body) > MAX_JSON_DEPTH) return done(ValidationFailed.field('body', `JSON may be nested at most ${MAX_JSON_DEPTH} levels deep`), undefined);
+    void parseJson(req, body.toString('utf8'), (err, value) => done(err ? malformedJson() : null, value));
+  });
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (req, body: string, done) => {
+    if (!utf8(req)) return done(unsupportedCharset(), undefined);
+    done(null, { ...parseForm(body) });
+  });
+}
+
+/**
+ * A failure Fastify reports before a route runs (a body too large, an unknown media type, a broken
+ * Content-Length, ...) as the domain error the filter shapes; anything else is returned as it is.
+ */
 export function bodyError(err: unknown): unknown {
-  if (err instanceof DomainError) return err; // thrown by our own verify hook
-  const e = err as { type?: string; status?: number };
-  if (!e || typeof e !== 'object' || typeof e.status !== 'number' || e.status < 400 || e.status >= 500) return err;
-  if (err instanceof SyntaxError || e.type === 'entity.parse.failed') {
-    return new DomainError(HttpStatus.BAD_REQUEST, 'malformed_json', 'The request body is not valid JSON');
-  }
-  if (e.status === 413) {
-    return new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'payload_too_large', 'The request body is larger than 100 kB');
-  }
-  if (e.status === 415) {
-    return new DomainError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', 'Unsupported body encoding or charset');
-  }
-  return new DomainError(e.status, 'bad_request', 'The request body could not be read');
-}
-
-/** JSON and form bodies up to 100 kB; their failures reach the exception filter as domain errors. */
-export function bodyParsers(): RequestHandler[] {
-  const wrap = (parser: RequestHandler): RequestHandler => (req, res, next) =>
-    parser(req, res, (err?: unknown) => (err ? next(bodyError(err)) : next()));
-  return [wrap(json({ limit: BODY_LIMIT, verify: refuseDeepJson })), wrap(urlencoded({ limit: BODY_LIMIT, extended: false }))];
+  if (err instanceof DomainError) return err;
+  const e = err as { code?: unknown; statusCode?: unknown };
+  if (!e || typeof e !== 'object' || typeof e.statusCode !== 'number' || e.statusCode < 400 || e.statusCode >= 500) return err;
+  if (typeof e.code !== 'string' || !e.code.startsWith('FST_')) return err;
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'payload_too_large', 'The request body is larger than 100 kB');
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new DomainError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', 'Unsupported Content-Type: send application/json or application/x-www-form-urlencoded');
+  return new DomainError(e.statusCode, 'bad_request', 'The request could not be read');
 }

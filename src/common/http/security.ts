@@ -1,6 +1,6 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import helmet from 'helmet';
+import type { App } from '../../app.setup';
 
 /**
  * The Content-Security-Policy of every response but Swagger UI's: the API answers JSON, and the
@@ -33,7 +33,29 @@ export const DOCS_CONTENT_SECURITY_POLICY = {
   'base-uri': ["'self'"],
 };
 
-const isDocs = (path: string) => path === '/docs' || path.startsWith('/docs/') || path === '/docs-json';
+const isDocs = (url: string) => url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?') || url.startsWith('/docs-json');
+
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+/**
+ * The headers a helmet middleware sets: they depend on nothing in the request, so they are
+ * worked out once, at start-up, and every response gets the same set.
+ */
+export function headersOf(...middlewares: Middleware[]): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  const res = {
+    setHeader: (name: string, value: string | number | readonly string[]) => (headers[name.toLowerCase()] = value as string | number | string[]),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+    getHeader: (name: string) => headers[name.toLowerCase()],
+  } as unknown as ServerResponse;
+  const req = { headers: {}, method: 'GET', url: '/' } as IncomingMessage;
+  for (const middleware of middlewares) {
+    middleware(req, res, (err) => {
+      if (err) throw err;
+    });
+  }
+  return headers;
+}
 
 /** Headers a browser may send cross-origin, and those it may read from our answers. */
 const CORS_REQUEST_HEADERS = ['Content-Type', 'Authorization', 'X-API-Key', 'Idempotency-Key', 'X-Request-Id'];
@@ -44,11 +66,14 @@ const CORS_EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After'];
  * no-referrer, HSTS, ...); CORS only for the CORS_ORIGINS origins: unset, no CORS headers at all
  * and a preflight is an unknown route (404).
  */
-export function applySecurity(app: NestExpressApplication, corsOrigins: '*' | string[]): void {
-  app.use(helmet({ contentSecurityPolicy: false, frameguard: { action: 'deny' }, referrerPolicy: { policy: 'no-referrer' } }));
-  const strict = helmet.contentSecurityPolicy({ useDefaults: false, directives: CONTENT_SECURITY_POLICY });
-  const docs = helmet.contentSecurityPolicy({ useDefaults: false, directives: DOCS_CONTENT_SECURITY_POLICY });
-  app.use((req: Request, res: Response, next: NextFunction) => (isDocs(req.path) ? docs : strict)(req, res, next));
+export function applySecurity(app: App, corsOrigins: '*' | string[]): void {
+  const common = helmet({ contentSecurityPolicy: false, frameguard: { action: 'deny' }, referrerPolicy: { policy: 'no-referrer' } });
+  const strict = headersOf(common, helmet.contentSecurityPolicy({ useDefaults: false, directives: CONTENT_SECURITY_POLICY }));
+  const docs = headersOf(common, helmet.contentSecurityPolicy({ useDefaults: false, directives: DOCS_CONTENT_SECURITY_POLICY }));
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
+    void reply.headers(isDocs(request.url) ? docs : strict);
+    done();
+  });
   if (corsOrigins.length === 0) return;
   app.enableCors({
     origin: corsOrigins,
