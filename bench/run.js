@@ -16,6 +16,10 @@
  *   --out=PATH            results file (bench/RESULTS.md); --out= (empty) writes none
  *   --only=LIST           run only these scenarios: add,view,checkout (all)
  *   --keep                leave the schema and Redis keys in place (processes are still stopped)
+ *   --max-other-load=C    refuse a measured round in which processes other than the bench's kept more
+ *                         than C cores busy (0.25): it is discarded and run again
+ *   --round-retries=N     extra tries per refused round (3); a round still refused after them leaves
+ *                         its scenario "not measured (disturbed)"
  *   --cpu-prof            run the app under node --cpu-prof (profile in bench/profiles/, written when
  *                         it stops); summarise with `node bench/profile-summary.js <file>`
  * Environment: DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), REDIS_URL
@@ -37,12 +41,12 @@ const Redis = require(require.resolve('ioredis', { paths: [ROOT] }));
 // Settings
 
 function parseArgs(argv) {
-  const o = { build: true, connections: 32, warmup: 3, duration: 10, rounds: 3, checkoutCarts: 2000, out: path.join(__dirname, 'RESULTS.md'), keep: false, cpuProf: false, only: null };
+  const o = { build: true, connections: 32, warmup: 3, duration: 10, rounds: 3, checkoutCarts: 2000, out: path.join(__dirname, 'RESULTS.md'), keep: false, cpuProf: false, only: null, maxOtherLoad: 0.25, roundRetries: 3 };
   for (const a of argv) {
     const [k, v] = a.replace(/^--/, '').split(/=(.*)/s);
-    const num = () => {
+    const num = (min = 0, strict = true) => {
       const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`--${k} needs a positive number`);
+      if (v === undefined || v === '' || !Number.isFinite(n) || n < min || (strict && n <= min)) throw new Error(`--${k} needs a ${strict ? 'positive' : 'non-negative'} number`);
       return n;
     };
     if (k === 'no-build') o.build = false;
@@ -58,6 +62,8 @@ function parseArgs(argv) {
     else if (k === 'rounds') o.rounds = Math.max(2, Math.floor(num()));
     else if (k === 'checkout-carts') o.checkoutCarts = Math.floor(num());
     else if (k === 'out') o.out = v ? path.resolve(v) : null;
+    else if (k === 'max-other-load') o.maxOtherLoad = num(0, false);
+    else if (k === 'round-retries') o.roundRetries = Math.floor(num(0, false));
     else if (k === 'help' || k === 'h') {
       console.log(fs.readFileSync(__filename, 'utf8').split('*/')[0]);
       process.exit(0);
@@ -75,6 +81,9 @@ const SCHEMA = `bench_${RUN_ID}`;
 const APP_PREFIX = `bench_${RUN_ID}_app:`;
 const BASE_PREFIX = `bench_${RUN_ID}_base:`;
 const ADMIN_KEY = crypto.randomBytes(24).toString('hex');
+// application_name of every Postgres connection of the bench (its own, the app's, the baseline's: pg
+// reads PGAPPNAME), so that the other-load check tells their backends from other clients'
+const PG_APP_NAME = `bench_${RUN_ID}`;
 
 const PRODUCTS = 200;
 const STOCK = 1_000_000;
@@ -84,7 +93,7 @@ const SCARCE_PRODUCTS = 5; // checkout: a few products with little stock, so tha
 const SCARCE_STOCK = 25;
 const SCARCE_SHARE = 0.1; // share of checkout carts holding one unit of a scarce product
 const CHECKOUT_WARMUP_CARTS = 300;
-const OTHER_LOAD_WARN = 0.15; // cores used by other processes during a round before the run is flagged as disturbed
+const RETRY_PAUSE_MS = 3000; // before re-running a refused round, so that a burst of other load can pass
 
 const TARGETS = {
   addRps: 0.6, // app/baseline req/s >=
@@ -174,7 +183,9 @@ const fmt = (n, d = 0) => (n === null || n === undefined || Number.isNaN(n) ? 'n
 const children = new Set();
 
 function startChild(name, args, env) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // an undefined value unsets an inherited variable
+  const fullEnv = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined));
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const state = { name, child, lines: [], lineCount: 0, exited: false, code: null, signal: null };
   state.exit = new Promise((resolve) => {
     child.on('exit', (code, signal) => {
@@ -293,14 +304,27 @@ function cpuSeconds(pid) {
 }
 
 /**
- * CPU used on the machine by processes that are not part of the bench (not this script, the app,
- * the baseline, Postgres or Redis): a check that the figures were not disturbed. Null without procfs.
+ * CPU used on the machine by processes that are not part of the bench: a check that the figures
+ * were not disturbed. Ours: this script (autocannon runs in it), the app(s), the baseline; the
+ * Postgres server's own processes and the backends of the bench's connections (application_name
+ * PG_APP_NAME), not other clients' backends (a test suite's); the redis-server processes listening
+ * on the ports the bench uses (a test suite's private ones are other load; a Redis server shared
+ * with other clients cannot be split and counts as ours). Null without procfs.
  */
-function cpuSnapshot(pids) {
+async function cpuSnapshot() {
+  let otherBackends = new Set();
+  try {
+    const { rows } = await pg.query(`SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name IS DISTINCT FROM $1`, [PG_APP_NAME]);
+    otherBackends = new Set(rows.map((r) => r.pid));
+  } catch {
+    /* cannot tell: every postgres process counts as ours */
+  }
   try {
     // user nice system idle iowait irq softirq steal guest guest_nice; guest time is already in user/nice
     const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     const busy = f[0] + f[1] + f[2] + f[5] + f[6];
+    const pids = new Set(benchPids());
+    const ports = redisPorts();
     const ours = new Map(); // pid -> CPU ticks
     for (const d of fs.readdirSync('/proc')) {
       if (!/^\d+$/.test(d)) continue;
@@ -310,8 +334,12 @@ function cpuSnapshot(pids) {
       } catch {
         continue;
       }
+      const pid = Number(d);
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (pids.includes(Number(d)) || comm === 'postgres' || comm.startsWith('redis-server')) {
+      let mine = pids.has(pid);
+      if (!mine && comm === 'postgres') mine = !otherBackends.has(pid);
+      else if (!mine && comm.startsWith('redis-server')) mine = ports.has(redisPortOf(pid));
+      if (mine) {
         const x = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
         ours.set(d, Number(x[11]) + Number(x[12]));
       }
@@ -321,6 +349,16 @@ function cpuSnapshot(pids) {
     return null;
   }
 }
+/** The port in a redis-server's process title (`redis-server 127.0.0.1:6379`, `redis-server *:7000 [cluster]`). */
+function redisPortOf(pid) {
+  try {
+    const m = /:(\d+)/.exec(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+const redisPorts = () => new Set([Number(new URL(REDIS_URL).port || 6379)]);
 const benchPids = () => [process.pid, app?.child.pid, baseline?.child.pid].filter(Boolean);
 /**
  * Cores kept busy by other processes between two snapshots. Per process: the growth of a process
@@ -380,57 +418,89 @@ function summarise({ result, seconds }) {
 /**
  * One scenario over one or more targets: a warm-up for each, then the measured rounds, alternating
  * targets within each round so that drift (autovacuum, Redis growth, page cache) hits all alike.
- * target: {label, url, requests(tag) -> autocannon requests, app: bool, amount?(round), after?(result, summary)}
+ * A round in which other processes kept more than --max-other-load cores busy (during any target's
+ * run) is refused: its remaining targets are not run, and the whole round runs again, with fresh
+ * sids or carts (up to --round-retries more times). A round still refused then ends the scenario
+ * as disturbed: its targets are not measured. So round i of every target ran back to back.
+ * target: {label, url, requests(tag, state) -> autocannon requests, pid() -> server pid,
+ *   sampler? (RssSampler of an app), prepare?(tag) -> state, beforeRun?(tag) async, warmupAmount?,
+ *   amount?, after?(summary, state) -> extra fields, bestBy? ('rps')}
+ * Resolves {targets: {label: {best, rounds}}, refused: [{round, attempt, otherCores, runs}], disturbed}.
  */
 async function runScenario(name, targets) {
   const rounds = Object.fromEntries(targets.map((t) => [t.label, []]));
+  const refused = [];
+  let disturbed = false;
   for (const t of targets) {
     log(`${name} / ${t.label}: warm-up ${t.warmupAmount ? `${t.warmupAmount} requests` : `${OPT.warmup} s`}`);
     await drive(t, 'w', true);
   }
-  for (let r = 1; r <= OPT.rounds; r++) {
-    for (const t of targets) {
-      const s = await drive(t, `r${r}`, false);
-      rounds[t.label].push(s);
-      log(
-        `${name} / ${t.label} round ${r}: ${fmt(s.rps)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms` +
-          (s.cpuMsPerReq !== undefined ? `, ${s.cpuMsPerReq.toFixed(2)} CPU ms/req (${s.cpuCores.toFixed(2)} cores)` : '') +
-          (s.otherCores > OTHER_LOAD_WARN ? `, WARNING: other processes used ${s.otherCores.toFixed(2)} cores` : '') +
-          (s.ordersPerSec !== undefined ? `, ${fmt(s.ordersPerSec)} orders/s` : '') +
-          `, codes ${JSON.stringify(s.codes)}${s.errors ? `, ${s.errors} errors` : ''}`,
-      );
+  for (let r = 1; r <= OPT.rounds && !disturbed; r++) {
+    for (let attempt = 0; ; attempt++) {
+      const tag = attempt === 0 ? `r${r}` : `r${r}.${attempt}`;
+      const runs = [];
+      let worst = null;
+      for (const t of targets) {
+        const s = await drive(t, tag, false);
+        runs.push({ label: t.label, s });
+        log(
+          `${name} / ${t.label} round ${r}${attempt ? ` (try ${attempt + 1})` : ''}: ${fmt(s.rps)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms` +
+            (s.cpuMsPerReq !== undefined ? `, ${s.cpuMsPerReq.toFixed(2)} CPU ms/req (${s.cpuCores.toFixed(2)} cores)` : '') +
+            (s.ordersPerSec !== undefined ? `, ${fmt(s.ordersPerSec)} orders/s` : '') +
+            `, other load ${s.otherCores == null ? 'n/a' : s.otherCores.toFixed(2)}` +
+            `, codes ${JSON.stringify(s.codes)}${s.errors ? `, ${s.errors} errors` : ''}`,
+        );
+        if (s.otherCores != null && s.otherCores > OPT.maxOtherLoad) {
+          worst = s.otherCores;
+          break;
+        }
+      }
+      if (worst === null) {
+        for (const { label, s } of runs) rounds[label].push(s);
+        break;
+      }
+      refused.push({ round: r, attempt: attempt + 1, otherCores: worst, runs });
+      if (attempt >= OPT.roundRetries) {
+        disturbed = true;
+        log(`${name}: REFUSED round ${r} (other processes used ${worst.toFixed(2)} cores > ${OPT.maxOtherLoad}); no tries left: ${name} is not measured (disturbed)`);
+        break;
+      }
+      log(`${name}: REFUSED round ${r} (other processes used ${worst.toFixed(2)} cores > ${OPT.maxOtherLoad}); running it again (${attempt + 1} of ${OPT.roundRetries} extra tries)`);
+      await sleep(RETRY_PAUSE_MS);
     }
   }
   const out = {};
   for (const t of targets) {
     const list = rounds[t.label];
     const key = t.bestBy || 'rps';
-    const best = list.reduce((a, b) => (b[key] > a[key] ? b : a));
+    const best = list.length ? list.reduce((a, b) => (b[key] > a[key] ? b : a)) : null;
     out[t.label] = { best, rounds: list };
   }
-  return out;
+  return { targets: out, refused, disturbed };
 }
 
 async function drive(t, tag, warmup) {
+  if (t.beforeRun) await t.beforeRun(tag);
   const state = t.prepare ? t.prepare(tag, warmup) : undefined;
   const opts = { url: t.url, requests: t.requests(tag, state) };
   if (warmup && t.warmupAmount) opts.amount = t.warmupAmount;
   else if (!warmup && t.amount) opts.amount = t.amount;
   else opts.duration = warmup ? OPT.warmup : OPT.duration;
-  if (t.app && sampler) {
-    sampler.underLoad = true;
-    sampler.roundPeakKb = 0;
+  const rss = t.sampler;
+  if (rss) {
+    rss.underLoad = true;
+    rss.roundPeakKb = 0;
   }
   try {
     const pid = t.pid();
     const cpu0 = cpuSeconds(pid);
-    const snap0 = cpuSnapshot(benchPids());
+    const snap0 = await cpuSnapshot();
     const run = await cannon(opts);
     const cpu1 = cpuSeconds(pid);
-    const snap1 = cpuSnapshot(benchPids());
+    const snap1 = await cpuSnapshot();
     const s = summarise(run);
     s.otherCores = otherCores(snap0, snap1);
-    if (t.app && sampler) s.rssMb = sampler.roundPeakKb / 1024;
+    if (rss) s.rssMb = rss.roundPeakKb / 1024;
     if (cpu0 !== null && cpu1 !== null && s.total > 0) {
       s.cpuMsPerReq = ((cpu1 - cpu0) * 1000) / s.total; // the server process's CPU per request
       s.cpuCores = s.duration > 0 ? (cpu1 - cpu0) / s.duration : null; // cores it kept busy
@@ -438,7 +508,7 @@ async function drive(t, tag, warmup) {
     if (t.after) Object.assign(s, t.after(s, state, warmup));
     return s;
   } finally {
-    if (sampler) sampler.underLoad = false;
+    if (rss) rss.underLoad = false;
   }
 }
 
@@ -519,7 +589,7 @@ async function main() {
   };
   log(`run ${RUN_ID}: ${machine.cores} cores (${machine.cpu}), node ${machine.node}, load average ${machine.loadBefore.toFixed(2)}`);
 
-  pg = new PgClient({ connectionString: DATABASE_URL });
+  pg = new PgClient({ connectionString: DATABASE_URL, application_name: PG_APP_NAME });
   await pg.connect().catch((err) => {
     throw new Error(`cannot reach Postgres at ${DATABASE_URL}: ${err.message}`);
   });
@@ -544,7 +614,7 @@ async function main() {
   const [appPort, basePort] = [await freePort(), await freePort()];
   const APP = `http://127.0.0.1:${appPort}`;
   const BASE = `http://127.0.0.1:${basePort}`;
-  const shared = { DATABASE_URL, DATABASE_SCHEMA: SCHEMA, DATABASE_POOL_SIZE: POOL_SIZE, REDIS_URL, NODE_ENV: 'production' };
+  const shared = { DATABASE_URL, DATABASE_SCHEMA: SCHEMA, DATABASE_POOL_SIZE: POOL_SIZE, REDIS_URL, REDIS_CLUSTER_NODES: undefined, NODE_ENV: 'production', PGAPPNAME: PG_APP_NAME };
   log(`starting the app on ${APP} (schema ${SCHEMA}, Redis prefix ${APP_PREFIX})`);
   const profDir = path.join(__dirname, 'profiles');
   const nodeFlags = startFlags();
@@ -599,7 +669,7 @@ async function main() {
   const addTarget = (label, url, isApp) => ({
     label,
     url,
-    app: isApp,
+    sampler: isApp ? sampler : undefined,
     pid: () => (isApp ? app : baseline).child.pid,
     requests: (tag) => [
       {
@@ -661,7 +731,7 @@ async function runViews(APP, products) {
   const viewTarget = (label, size) => ({
     label,
     url: APP,
-    app: true,
+    sampler,
     pid: () => app.child.pid,
     requests: () => {
       let i = 0;
@@ -716,7 +786,7 @@ async function runCheckout(APP, products, admin, probe) {
   const target = {
     label: 'app',
     url: APP,
-    app: true,
+    sampler,
     pid: () => app.child.pid,
     warmupAmount: CHECKOUT_WARMUP_CARTS,
     amount: OPT.checkoutCarts,
@@ -792,7 +862,7 @@ async function runCheckout(APP, products, admin, probe) {
       (dbUnits ? `; ${dbUnits.table}: ${dbUnits.units} units` : ''),
   );
   for (const p of bad.slice(0, 10)) log(`  PROBLEM: ${p}`);
-  return { ...res.app, verify };
+  return { ...res, verify };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -813,25 +883,30 @@ function report(r) {
   const T = ['| target | measured | result |', '|---|---|---|'];
   const ratios = {};
   const notRun = (what) => T.push(`| ${what} | not run (--only) | - |`);
-  if (add) {
-    const [a, b] = [add.app.best, add.baseline.best];
-    rows.push(['add-to-cart', 'app', add.app], ['add-to-cart', 'baseline', add.baseline]);
+  const notMeasured = (what, sc) => T.push(`| ${what} | not measured (disturbed: ${refusedSummary(sc)}) | NOT MEASURED |`);
+  if (add) rows.push(['add-to-cart', 'app', add.targets.app], ['add-to-cart', 'baseline', add.targets.baseline]);
+  if (add?.disturbed) notMeasured('add-to-cart vs baseline', add);
+  else if (add) {
+    const [a, b] = [add.targets.app.best, add.targets.baseline.best];
     ratios.addRps = a.rps / b.rps;
     ratios.addP99 = a.p99 / Math.max(b.p99, 1);
     T.push(`| add-to-cart req/s >= ${TARGETS.addRps}× baseline | ${ratios.addRps.toFixed(2)}× (${fmt(a.rps)} / ${fmt(b.rps)}) | ${pf(ratios.addRps >= TARGETS.addRps)} |`);
     T.push(`| add-to-cart p99 <= ${TARGETS.addP99}× baseline | ${ratios.addP99.toFixed(2)}× (${a.p99} ms / ${b.p99} ms) | ${pf(ratios.addP99 <= TARGETS.addP99)} |`);
   } else notRun('add-to-cart vs baseline');
-  if (view) {
-    const [v1, v100] = [view['1 line'].best, view['100 lines'].best];
-    rows.push(['cart view, 1 line', 'app', view['1 line']], ['cart view, 100 lines', 'app', view['100 lines']]);
+  if (view) rows.push(['cart view, 1 line', 'app', view.targets['1 line']], ['cart view, 100 lines', 'app', view.targets['100 lines']]);
+  if (view?.disturbed) notMeasured('cart view cost', view);
+  else if (view) {
+    const [v1, v100] = [view.targets['1 line'].best, view.targets['100 lines'].best];
     ratios.viewCost = v1.rps / v100.rps;
     T.push(`| 100-line view costs <= ${TARGETS.viewCost}× a 1-line view | ${ratios.viewCost.toFixed(2)}× (${fmt(v1.rps)} / ${fmt(v100.rps)} req/s) | ${pf(ratios.viewCost <= TARGETS.viewCost)} |`);
   } else notRun('cart view cost');
-  if (co) {
-    rows.push(['checkout (1-3 lines)', 'app', co]);
+  if (co) rows.push(['checkout (1-3 lines)', 'app', co.targets.app]);
+  if (co?.disturbed) notMeasured('checkout', co);
+  else if (co) {
+    const co1 = co.targets.app;
     const v = co.verify;
     const okStock = v.negative === 0 && v.oversold === 0 && v.taken === v.unitsOrdered && v.problems.length === 0;
-    T.push(`| checkout >= ${TARGETS.ordersPerSec} orders/s | ${fmt(co.best.ordersPerSec)} orders/s | ${pf(co.best.ordersPerSec >= TARGETS.ordersPerSec)} |`);
+    T.push(`| checkout >= ${TARGETS.ordersPerSec} orders/s | ${fmt(co1.best.ordersPerSec)} orders/s | ${pf(co1.best.ordersPerSec >= TARGETS.ordersPerSec)} |`);
     T.push(`| checkout: zero oversold, stock taken = units ordered | ${v.oversold} oversold, ${v.negative} below 0, ${fmt(v.taken)} taken / ${fmt(v.unitsOrdered)} ordered${v.problems.length ? `, ${v.problems.length} problems` : ''} | ${pf(okStock)} |`);
   } else if (co === null) {
     T.push(`| checkout >= ${TARGETS.ordersPerSec} orders/s, zero oversold | not measured: \`POST /api/carts/:sid/checkout\` does not exist yet | SKIPPED |`);
@@ -841,7 +916,7 @@ function report(r) {
   const rate = (x) => `${fmt(x.rps)}${x.ordersPerSec !== undefined ? ` (${fmt(x.ordersPerSec)} orders/s)` : ''}`;
   const cpu = (x) => (x.cpuMsPerReq === undefined ? 'n/a' : `${x.cpuMsPerReq.toFixed(2)} (${x.cpuCores.toFixed(2)})`);
   const L = ['| scenario | server | req/s | p50 ms | p99 ms | server CPU ms/req (cores busy) | non-2xx / errors |', '|---|---|---:|---:|---:|---:|---|'];
-  for (const [s, t, { best: x }] of rows) L.push(`| ${s} | ${t} | ${rate(x)} | ${x.p50} | ${x.p99} | ${cpu(x)} | ${errs(x)} |`);
+  for (const [s, t, { best: x }] of rows) if (x) L.push(`| ${s} | ${t} | ${rate(x)} | ${x.p50} | ${x.p99} | ${cpu(x)} | ${errs(x)} |`);
   const R = ['| scenario | server | round | s | requests | req/s | p50 ms | p99 ms | CPU ms/req | app RSS MB | other load (cores) | status codes |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|'];
   for (const [s, t, { rounds }] of rows) {
     rounds.forEach((x, i) => {
@@ -849,9 +924,24 @@ function report(r) {
       R.push(`| ${s} | ${t} | ${i + 1} | ${x.duration} | ${fmt(x.total)} | ${rate(x)} | ${x.p50} | ${x.p99} | ${x.cpuMsPerReq === undefined ? 'n/a' : x.cpuMsPerReq.toFixed(2)} | ${x.rssMb === undefined ? '' : x.rssMb.toFixed(0)} | ${x.otherCores == null ? 'n/a' : x.otherCores.toFixed(2)} | ${codes}${x.errors ? `, ${x.errors} errors` : ''} |`);
     });
   }
-  const others = rows.flatMap(([, , { rounds }]) => rounds.map((x) => x.otherCores)).filter((x) => x != null);
-  const disturbed = others.length && Math.max(...others) > OTHER_LOAD_WARN ? Math.max(...others) : null;
-  return { table: L.join('\n'), targets: T.join('\n'), roundsTable: R.join('\n'), ratios, disturbed };
+  // refused rounds: every run they got to, marked
+  const names = { add: 'add-to-cart', view: 'cart view', checkout: 'checkout (1-3 lines)' };
+  const F = [];
+  for (const [key, sc] of Object.entries(r.scenarios)) {
+    for (const f of sc?.refused || []) {
+      F.push(`- ${names[key]}, round ${f.round}, try ${f.attempt}: other load ${f.otherCores.toFixed(2)} cores (${f.runs.map(({ label, s: x }) => `${label} ${x.otherCores == null ? 'n/a' : x.otherCores.toFixed(2)}`).join(', ')})`);
+      for (const { label, s: x } of f.runs) {
+        R.push(`| ${names[key]} | ${label} | ${f.round}, refused (try ${f.attempt}) | ${x.duration} | ${fmt(x.total)} | ${rate(x)} | ${x.p50} | ${x.p99} | ${x.cpuMsPerReq === undefined ? 'n/a' : x.cpuMsPerReq.toFixed(2)} | ${x.rssMb === undefined ? '' : x.rssMb.toFixed(0)} | ${x.otherCores == null ? 'n/a' : x.otherCores.toFixed(2)} | ${Object.entries(x.codes).map(([c, n]) => `${c}: ${fmt(n)}`).join(', ')} |`);
+      }
+    }
+  }
+  const disturbed = Object.entries(r.scenarios).filter(([, sc]) => sc?.disturbed).map(([k]) => names[k]);
+  return { table: L.join('\n'), targets: T.join('\n'), roundsTable: R.join('\n'), refusedList: F.join('\n'), ratios, disturbed };
+}
+
+function refusedSummary(sc) {
+  const worst = Math.max(...sc.refused.map((f) => f.otherCores));
+  return `${sc.refused.length} round(s) refused, other load up to ${worst.toFixed(2)} cores`;
 }
 
 function markdown(r, rep) {
@@ -879,9 +969,10 @@ function markdown(r, rep) {
     '',
     '## Results',
     '',
-    ...(rep.disturbed
-      ? [`**Disturbed run**: other processes kept up to ${rep.disturbed.toFixed(2)} cores busy during a measured round (see "other load" below); the figures are lower and noisier than this machine can do.`, '']
-      : ['Other processes on the machine stayed below ' + OTHER_LOAD_WARN + ' cores during every measured round.', '']),
+    ...(rep.disturbed.length
+      ? [`**Disturbed run**: ${rep.disturbed.join(', ')} could not get ${OPT.rounds} rounds in which other processes stayed at or below ${OPT.maxOtherLoad} cores; their targets are not measured.`, '']
+      : [`Every measured round below had other processes at or below ${OPT.maxOtherLoad} cores (rounds above it were refused and run again).`, '']),
+    ...(rep.refusedList ? ['Refused rounds (other load above the limit; discarded and run again):', '', rep.refusedList, ''] : []),
     rep.table,
     '',
     '*server CPU ms/req*: CPU time (user + system) the server process used during the round, per request; *cores busy*: that CPU time over the round\'s length. Postgres, Redis and autocannon run on the same cores. *other load* (all rounds): cores used by processes other than the bench, the servers, Postgres and Redis.',
@@ -910,7 +1001,8 @@ main()
   .then(async (r) => {
     const rep = report(r);
     console.log(`\n${rep.table}\n\nPeak RSS under load: ${r.rss.loadPeakMb.toFixed(1)} MB\n\n${rep.targets}\n`);
-    if (rep.disturbed) console.log(`WARNING: other processes kept up to ${rep.disturbed.toFixed(2)} cores busy during a measured round; rerun on a quiet machine.\n`);
+    if (rep.refusedList) console.log(`Refused rounds (other load above ${OPT.maxOtherLoad} cores):\n${rep.refusedList}\n`);
+    if (rep.disturbed.length) console.log(`WARNING: ${rep.disturbed.join(', ')}: not measured (disturbed); rerun on a quiet machine.\n`);
     if (OPT.out) {
       fs.writeFileSync(OPT.out, markdown(r, rep));
       log(`wrote ${path.relative(process.cwd(), OPT.out) || OPT.out}`);
