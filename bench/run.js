@@ -78,6 +78,7 @@ const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const POOL_SIZE = process.env.DATABASE_POOL_SIZE || '10';
 const RUN_ID = crypto.randomBytes(4).toString('hex');
 const SCHEMA = `bench_${RUN_ID}`;
+const BASE_SCHEMA = `bench_${RUN_ID}_base`; // the baseline's own tables (the app's migrations) and its copy of the catalogue
 const APP_PREFIX = `bench_${RUN_ID}_app:`;
 const BASE_PREFIX = `bench_${RUN_ID}_base:`;
 const ADMIN_KEY = crypto.randomBytes(24).toString('hex');
@@ -99,7 +100,7 @@ const TARGETS = {
   addRps: 0.6, // app/baseline req/s >=
   addP99: 2, // app/baseline p99 <=
   viewCost: 2.5, // 1-line req/s / 100-line req/s <=
-  ordersPerSec: 300, // >=
+  checkoutOrders: 0.7, // app/baseline orders/s >=
   rssMb: 250, // <=
 };
 
@@ -326,6 +327,7 @@ async function cpuSnapshot() {
     const pids = new Set(benchPids());
     const ports = redisPorts();
     const ours = new Map(); // pid -> CPU ticks
+    const others = new Map(); // pid -> {comm, ticks}: to name what disturbed a round
     for (const d of fs.readdirSync('/proc')) {
       if (!/^\d+$/.test(d)) continue;
       let stat;
@@ -339,12 +341,12 @@ async function cpuSnapshot() {
       let mine = pids.has(pid);
       if (!mine && comm === 'postgres') mine = !otherBackends.has(pid);
       else if (!mine && comm.startsWith('redis-server')) mine = ports.has(redisPortOf(pid));
-      if (mine) {
-        const x = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ours.set(d, Number(x[11]) + Number(x[12]));
-      }
+      const x = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(x[11]) + Number(x[12]);
+      if (mine) ours.set(d, ticks);
+      else others.set(d, { comm: comm === 'postgres' ? 'postgres (another client)' : comm, ticks });
     }
-    return { at: Date.now(), busy, ours };
+    return { at: Date.now(), busy, irq: f[5] + f[6], ours, others };
   } catch {
     return null;
   }
@@ -369,6 +371,31 @@ function otherCores(a, b) {
   let ours = 0;
   for (const [pid, t] of b.ours) ours += t - (a.ours.get(pid) ?? 0);
   return Math.max(0, (b.busy - a.busy - ours) / CLK_TCK / ((b.at - a.at) / 1000));
+}
+
+/** The biggest parts of the other load, as `name cores` (by command name; irq/softirq and processes that ended are their own parts). */
+function otherTop(a, b, n = 4) {
+  if (!a || !b || b.at <= a.at) return '';
+  const secs = (b.at - a.at) / 1000;
+  const by = new Map();
+  let seen = 0;
+  for (const [pid, { comm, ticks }] of b.others) {
+    const d = ticks - (a.others.get(pid)?.ticks ?? 0);
+    if (d <= 0) continue;
+    by.set(comm, (by.get(comm) || 0) + d);
+    seen += d;
+  }
+  let ours = 0;
+  for (const [pid, t] of b.ours) ours += t - (a.ours.get(pid) ?? 0);
+  const irq = b.irq - a.irq;
+  by.set('irq/softirq', irq);
+  by.set('(processes that ended)', Math.max(0, b.busy - a.busy - ours - seen - irq));
+  return [...by]
+    .filter(([, t]) => t / CLK_TCK / secs >= 0.01)
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, n)
+    .map(([name, t]) => `${name} ${(t / CLK_TCK / secs).toFixed(2)}`)
+    .join(', ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -447,7 +474,7 @@ async function runScenario(name, targets) {
           `${name} / ${t.label} round ${r}${attempt ? ` (try ${attempt + 1})` : ''}: ${fmt(s.rps)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms` +
             (s.cpuMsPerReq !== undefined ? `, ${s.cpuMsPerReq.toFixed(2)} CPU ms/req (${s.cpuCores.toFixed(2)} cores)` : '') +
             (s.ordersPerSec !== undefined ? `, ${fmt(s.ordersPerSec)} orders/s` : '') +
-            `, other load ${s.otherCores == null ? 'n/a' : s.otherCores.toFixed(2)}` +
+            `, other load ${s.otherCores == null ? 'n/a' : s.otherCores.toFixed(2)}${s.otherCores > OPT.maxOtherLoad && s.otherTop ? ` (${s.otherTop})` : ''}` +
             `, codes ${JSON.stringify(s.codes)}${s.errors ? `, ${s.errors} errors` : ''}`,
         );
         if (s.otherCores != null && s.otherCores > OPT.maxOtherLoad) {
@@ -500,6 +527,7 @@ async function drive(t, tag, warmup) {
     const snap1 = await cpuSnapshot();
     const s = summarise(run);
     s.otherCores = otherCores(snap0, snap1);
+    s.otherTop = otherTop(snap0, snap1);
     if (rss) s.rssMb = rss.roundPeakKb / 1024;
     if (cpu0 !== null && cpu1 !== null && s.total > 0) {
       s.cpuMsPerReq = ((cpu1 - cpu0) * 1000) / s.total; // the server process's CPU per request
@@ -534,18 +562,20 @@ async function cleanup() {
     log(mine.length ? `app profile: ${path.join(dir, mine[0])} (node bench/profile-summary.js <file>)` : 'no app profile was written');
   }
   if (OPT.keep) {
-    log(`--keep: left schema ${SCHEMA} and Redis keys ${APP_PREFIX}* ${BASE_PREFIX}*`);
+    log(`--keep: left schemas ${SCHEMA}, ${BASE_SCHEMA} and Redis keys ${APP_PREFIX}* ${BASE_PREFIX}*`);
   } else {
-    try {
-      if (pg) await pg.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
-    } catch (err) {
-      console.error(`could not drop schema ${SCHEMA}: ${err.message}`);
+    for (const schema of [SCHEMA, BASE_SCHEMA]) {
+      try {
+        if (pg) await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } catch (err) {
+        console.error(`could not drop schema ${schema}: ${err.message}`);
+      }
     }
     try {
       if (redis) {
         let removed = 0;
         for (const prefix of [APP_PREFIX, BASE_PREFIX]) removed += await deleteKeys(prefix);
-        log(`cleaned up: schema ${SCHEMA} dropped, ${removed} Redis keys deleted`);
+        log(`cleaned up: schemas ${SCHEMA} and ${BASE_SCHEMA} dropped, ${removed} Redis keys deleted`);
       }
     } catch (err) {
       console.error(`could not delete Redis keys: ${err.message}`);
@@ -626,8 +656,14 @@ async function main() {
   await waitReady(app, `${APP}/health/ready`, 60_000);
   sampler = new RssSampler(app.child.pid);
   log(`app ready (pid ${app.child.pid}, RSS ${fmt(sampler.peakKb / 1024, 1)} MB)`);
-  log(`starting the baseline on ${BASE} (Redis prefix ${BASE_PREFIX})`);
-  baseline = startChild('baseline', [path.join(__dirname, 'baseline.js')], { ...shared, PORT: String(basePort), REDIS_KEY_PREFIX: BASE_PREFIX });
+  // the baseline's schema: the app's own migrations (the same tables, constraints and indexes), so
+  // that its checkouts take their own stock and write their own orders
+  log(`migrating the baseline's schema ${BASE_SCHEMA} with the app's migrations (${migrateScript()})`);
+  const mig = startChild('migrate', [migrateScript()], { ...shared, DATABASE_SCHEMA: BASE_SCHEMA, LOG_LEVEL: 'warn' });
+  await mig.exit;
+  if (mig.code !== 0) throw new Error(`migrating ${BASE_SCHEMA} failed (exit ${mig.code}, signal ${mig.signal}):\n${mig.lines.slice(-20).map((l) => `    ${l}`).join('\n')}`);
+  log(`starting the baseline on ${BASE} (schema ${BASE_SCHEMA}, Redis prefix ${BASE_PREFIX})`);
+  baseline = startChild('baseline', [path.join(__dirname, 'baseline.js')], { ...shared, DATABASE_SCHEMA: BASE_SCHEMA, PORT: String(basePort), REDIS_KEY_PREFIX: BASE_PREFIX });
   await waitReady(baseline, `${BASE}/health`, 30_000);
 
   // --- catalogue
@@ -643,7 +679,8 @@ async function main() {
     },
   );
   products.sort((a, b) => a - b);
-  log(`catalogue: ${products.length} products, stock ${fmt(STOCK)} each`);
+  await copyProducts();
+  log(`catalogue: ${products.length} products, stock ${fmt(STOCK)} each (copied to the baseline's schema)`);
 
   // sanity: the baseline answers the same cart lines and totals as the app for the same changes
   {
@@ -697,7 +734,7 @@ async function main() {
       log('checkout: POST /api/carts/:sid/checkout is not there yet (404 route_not_found); skipped');
       results.scenarios.checkout = null;
     } else {
-      results.scenarios.checkout = await runCheckout(APP, products, admin, probe);
+      results.scenarios.checkout = await runCheckout(APP, BASE, products, admin, probe);
     }
   }
 
@@ -706,6 +743,12 @@ async function main() {
   results.elapsed = (Date.now() - t0) / 1000;
   machine.loadAfter = os.loadavg()[0];
   return results;
+}
+
+/** The script of package.json's `migrate` (`node dist/database/migrate.js`). */
+function migrateScript() {
+  const migrate = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts?.migrate || '';
+  return /\bnode\s+(\S+\.js)\b/.exec(migrate)?.[1] || 'dist/database/migrate.js';
 }
 
 /** The node flags of package.json's `start` script (`node <flags> dist/main.js`), so the app runs as deployed. */
@@ -749,119 +792,188 @@ async function runViews(APP, products) {
   return runScenario('cart view', [viewTarget('1 line', 1), viewTarget('100 lines', 100)]);
 }
 
-async function runCheckout(APP, products, admin, probe) {
+/** Copies products (all, or these ids) from the app's schema into the baseline's: the same catalogue, ids included. */
+async function copyProducts(ids) {
+  await pg.query(
+    `INSERT INTO "${BASE_SCHEMA}".product (id, name, price_cents, quantity, created_at, updated_at)
+     SELECT id, name, price_cents, quantity, created_at, updated_at FROM "${SCHEMA}".product ${ids ? 'WHERE id = ANY($1::int[])' : ''}
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, price_cents = EXCLUDED.price_cents, quantity = EXCLUDED.quantity`,
+    ids ? [ids] : [],
+  );
+}
+
+/** A number from a string, to seed a generator: the same tag gives the same carts. */
+const seedOf = (text) => crypto.createHash('sha256').update(text).digest().readUInt32LE(0);
+
+/**
+ * Checkout, on the app and on the baseline, each with its own carts (the same mix: the same sids,
+ * lines and quantities, from a generator seeded by the round's tag) and its own stock (the app's
+ * schema, the baseline's copy of it), so they never compete for the scarce units.
+ */
+async function runCheckout(APP, BASE, products, admin, probe) {
   log(`checkout: the route answers (probe on an empty cart: ${probe.status} ${probe.json?.code ?? ''}); preparing carts`);
+
+  // sanity: the same cart gives the same order on both
+  {
+    const sid = `sanity-co-${RUN_ID}`;
+    for (const pid of [products[5], products[1], products[5]]) {
+      await expectStatus(api(APP, 'POST', '/api/updatecart', { sid, pid }), 200, 'app updatecart');
+      await expectStatus(api(BASE, 'POST', '/api/updatecart', { sid, pid }), 200, 'baseline updatecart');
+    }
+    const essentials = (o) => JSON.stringify({ items: o.items.map((i) => [i.pid, i.name, i.price, i.quantity, i.lineTotal, i.lineDiscount]), subtotal: o.subtotal, discount: o.discount, total: o.total, coupon: o.coupon });
+    const a = await expectStatus(api(APP, 'POST', `/api/carts/${sid}/checkout`), 201, 'app checkout');
+    const b = await expectStatus(api(BASE, 'POST', `/api/carts/${sid}/checkout`), 201, 'baseline checkout');
+    if (essentials(a) !== essentials(b)) throw new Error(`baseline and app checkouts disagree:\n  app      ${JSON.stringify(a)}\n  baseline ${JSON.stringify(b)}`);
+    await expectStatus(api(BASE, 'POST', `/api/carts/${sid}/checkout`), 409, 'baseline checkout of the emptied cart');
+  }
+
   const scarce = [];
   for (let i = 0; i < SCARCE_PRODUCTS; i++) {
     const p = await expectStatus(api(APP, 'POST', '/api/products', { name: `Bench scarce ${i + 1}`, price: 9.99, quantity: SCARCE_STOCK }, admin), 201, 'create scarce product');
     scarce.push(p.id);
   }
+  await copyProducts(scarce);
+  const priceOf = new Map((await pg.query(`SELECT id, price_cents FROM "${BASE_SCHEMA}".product`)).rows.map((r) => [r.id, r.price_cents]));
+
   // carts of 1-3 lines (1-2 units each); some also hold one unit of a scarce product
   const slack = OPT.connections * 2; // autocannon may build a request or two per connection it never sends
-  const groups = { w: CHECKOUT_WARMUP_CARTS + slack };
-  for (let r = 1; r <= OPT.rounds; r++) groups[`r${r}`] = OPT.checkoutCarts + slack;
-  const carts = {};
-  const jobs = [];
-  for (const [tag, n] of Object.entries(groups)) {
-    carts[tag] = [];
-    for (let c = 0; c < n; c++) {
-      const sid = `co-${tag}-${c}`;
-      carts[tag].push(sid);
-      for (const pid of sample(products, 1 + Math.floor(rng() * 3))) jobs.push({ sid, pid, v: 1 + Math.floor(rng() * 2) });
-      if (rng() < SCARCE_SHARE) jobs.push({ sid, pid: pick(scarce), v: 1 });
+  const sets = new Map(); // tag -> [{sid, lines: [{pid, v}]}]
+  const cartSet = (tag) => {
+    if (!sets.has(tag)) {
+      const r = mulberry32(seedOf(`checkout:${RUN_ID}:${tag}`));
+      const n = (tag === 'w' ? CHECKOUT_WARMUP_CARTS : OPT.checkoutCarts) + slack;
+      const list = [];
+      for (let c = 0; c < n; c++) {
+        const lines = sample(products, 1 + Math.floor(r() * 3), r).map((pid) => ({ pid, v: 1 + Math.floor(r() * 2) }));
+        if (r() < SCARCE_SHARE) lines.push({ pid: pick(scarce, r), v: 1 });
+        list.push({ sid: `co-${tag}-${c}`, lines });
+      }
+      sets.set(tag, list);
     }
-  }
-  const tPrep = Date.now();
-  await mapLimit(jobs, OPT.connections, (j) => expectStatus(api(APP, 'POST', '/api/updatecart', j), 200, 'prepare checkout cart'));
-  const nCarts = Object.values(carts).reduce((a, l) => a + l.length, 0);
-  log(`checkout: ${fmt(nCarts)} carts (${fmt(jobs.length)} lines) prepared in ${((Date.now() - tPrep) / 1000).toFixed(1)} s`);
-
-  const stockSql = `SELECT id, quantity FROM "${SCHEMA}".product`;
-  const before = new Map((await pg.query(stockSql)).rows.map((r) => [r.id, r.quantity]));
-  const ordered = new Map(); // pid -> units in placed orders (from the 201 bodies)
-  let orders = 0;
-  const refusals = {};
-  const bad = [];
-
-  const target = {
-    label: 'app',
-    url: APP,
-    sampler,
-    pid: () => app.child.pid,
-    warmupAmount: CHECKOUT_WARMUP_CARTS,
-    amount: OPT.checkoutCarts,
-    bestBy: 'ordersPerSec',
-    prepare: (tag) => ({ sids: carts[tag], next: 0, orders: 0 }),
-    requests: (tag, st) => [
-      {
-        method: 'POST',
-        setupRequest: (req, ctx) => {
-          // past the prepared carts (should not happen): an unknown sid, refused as an empty cart
-          const sid = st.sids[st.next++] || `co-${tag}-spare-${st.next}`;
-          ctx.sid = sid;
-          req.path = `/api/carts/${sid}/checkout`;
-          return req;
-        },
-        onResponse: (status, body) => {
-          let json;
-          try {
-            json = JSON.parse(body);
-          } catch {
-            json = undefined;
-          }
-          if (status === 201) {
-            st.orders++;
-            orders++;
-            if (!json || !Array.isArray(json.items)) bad.push(`201 without items: ${String(body).slice(0, 200)}`);
-            else for (const it of json.items) ordered.set(it.pid, (ordered.get(it.pid) || 0) + it.quantity);
-          } else {
-            const k = `${status} ${json?.code ?? ''}`.trim();
-            refusals[k] = (refusals[k] || 0) + 1;
-          }
-        },
-      },
-    ],
-    after: (s, st) => ({ orders: st.orders, ordersPerSec: s.duration > 0 ? st.orders / s.duration : 0 }),
+    return sets.get(tag);
   };
-  const res = await runScenario('checkout', [target]);
+  const prepared = { app: new Set(), baseline: new Set() };
+  const prepare = {
+    // through the app's own route, as a shopper fills a cart
+    app: async (tag) => {
+      if (prepared.app.has(tag)) return;
+      const jobs = cartSet(tag).flatMap(({ sid, lines }) => lines.map((l) => ({ sid, pid: l.pid, v: l.v })));
+      await mapLimit(jobs, OPT.connections, (j) => expectStatus(api(APP, 'POST', '/api/updatecart', j), 200, 'prepare checkout cart'));
+      prepared.app.add(tag);
+    },
+    // written straight into Redis, in the app's layout (field pid = `<quantity>@<price seen>`)
+    baseline: async (tag) => {
+      if (prepared.baseline.has(tag)) return;
+      const list = cartSet(tag);
+      for (let i = 0; i < list.length; i += 500) {
+        const p = redis.pipeline();
+        for (const { sid, lines } of list.slice(i, i + 500)) {
+          const key = `${BASE_PREFIX}cart:${sid}`;
+          p.hset(key, ...lines.flatMap((l) => [String(l.pid), `${l.v}@${priceOf.get(l.pid)}`]));
+          p.expire(key, 2592000);
+        }
+        for (const [err] of await p.exec()) if (err) throw err;
+      }
+      prepared.baseline.add(tag);
+    },
+  };
+  const tPrep = Date.now();
+  const upfront = ['w', ...Array.from({ length: OPT.rounds }, (_, i) => `r${i + 1}`)];
+  for (const tag of upfront) await prepare.app(tag);
+  for (const tag of upfront) await prepare.baseline(tag);
+  const nCarts = upfront.reduce((a, tag) => a + cartSet(tag).length, 0);
+  const nLines = upfront.reduce((a, tag) => a + cartSet(tag).reduce((b, c) => b + c.lines.length, 0), 0);
+  log(`checkout: ${fmt(nCarts)} carts (${fmt(nLines)} lines) prepared for the app and the same for the baseline in ${((Date.now() - tPrep) / 1000).toFixed(1)} s`);
 
-  // --- verify against Postgres
-  const after = new Map((await pg.query(stockSql)).rows.map((r) => [r.id, r.quantity]));
-  let taken = 0;
-  let negative = 0;
-  let oversold = 0;
-  for (const [id, q0] of before) {
-    const q1 = after.get(id) ?? 0;
-    taken += q0 - q1;
-    if (q1 < 0) negative++;
-    const units = ordered.get(id) || 0;
-    if (units > q0) oversold += units - q0;
-    if (q0 - q1 !== units) bad.push(`product ${id}: stock went ${q0} -> ${q1} but the placed orders hold ${units} units`);
+  const stockSql = (schema) => `SELECT id, quantity FROM "${schema}".product`;
+  const lineUnits = async (schema) => Number((await pg.query(`SELECT coalesce(sum(quantity), 0) AS n FROM "${schema}".order_line`)).rows[0].n);
+  const sides = {};
+  for (const [label, schema] of [['app', SCHEMA], ['baseline', BASE_SCHEMA]]) {
+    // ordered: pid -> units in placed orders (from the 201 bodies); unitsBefore: the sanity order's
+    const before = new Map((await pg.query(stockSql(schema))).rows.map((r) => [r.id, r.quantity]));
+    sides[label] = { schema, before, unitsBefore: await lineUnits(schema), ordered: new Map(), orders: 0, refusals: {}, bad: [] };
   }
-  const unitsOrdered = [...ordered.values()].reduce((a, b) => a + b, 0);
-  const scarceSold = scarce.reduce((a, id) => a + (ordered.get(id) || 0), 0);
-  // if the orders live in a table with a quantity column (order lines), count from there too
-  let dbUnits = null;
-  try {
-    const t = await pg.query(
-      `SELECT table_name FROM information_schema.columns WHERE table_schema = $1 AND column_name = 'quantity'
-       AND table_name <> 'product' AND table_name ~ 'order' ORDER BY table_name LIMIT 1`,
-      [SCHEMA],
-    );
-    if (t.rows[0]) {
-      dbUnits = { table: t.rows[0].table_name, units: Number((await pg.query(`SELECT coalesce(sum(quantity), 0) AS n FROM "${SCHEMA}"."${t.rows[0].table_name}"`)).rows[0].n) };
-      if (dbUnits.units !== unitsOrdered) bad.push(`table ${dbUnits.table} holds ${dbUnits.units} units; the 201 answers ${unitsOrdered}`);
+
+  const target = (label, url) => {
+    const side = sides[label];
+    return {
+      label,
+      url,
+      sampler: label === 'app' ? sampler : undefined,
+      pid: () => (label === 'app' ? app : baseline).child.pid,
+      warmupAmount: CHECKOUT_WARMUP_CARTS,
+      amount: OPT.checkoutCarts,
+      bestBy: 'ordersPerSec',
+      beforeRun: (tag) => prepare[label](tag), // carts of a re-run round's fresh tag
+      prepare: (tag) => ({ sids: cartSet(tag).map((c) => c.sid), next: 0, orders: 0 }),
+      requests: (tag, st) => [
+        {
+          method: 'POST',
+          setupRequest: (req) => {
+            // past the prepared carts (should not happen): an unknown sid, refused as an empty cart
+            const sid = st.sids[st.next++] || `co-${tag}-spare-${st.next}`;
+            req.path = `/api/carts/${sid}/checkout`;
+            return req;
+          },
+          onResponse: (status, body) => {
+            let json;
+            try {
+              json = JSON.parse(body);
+            } catch {
+              json = undefined;
+            }
+            if (status === 201) {
+              st.orders++;
+              side.orders++;
+              if (!json || !Array.isArray(json.items)) side.bad.push(`201 without items: ${String(body).slice(0, 200)}`);
+              else for (const it of json.items) side.ordered.set(it.pid, (side.ordered.get(it.pid) || 0) + it.quantity);
+            } else {
+              const k = `${status} ${json?.code ?? ''}`.trim();
+              side.refusals[k] = (side.refusals[k] || 0) + 1;
+            }
+          },
+        },
+      ],
+      after: (s, st) => ({ orders: st.orders, ordersPerSec: s.duration > 0 ? st.orders / s.duration : 0 }),
+    };
+  };
+  const res = await runScenario('checkout', [target('app', APP), target('baseline', BASE)]);
+
+  // --- verify against Postgres, each in its own schema
+  const verify = {};
+  for (const [label, side] of Object.entries(sides)) {
+    const { schema, before, ordered, bad } = side;
+    const after = new Map((await pg.query(stockSql(schema))).rows.map((r) => [r.id, r.quantity]));
+    let taken = 0;
+    let negative = 0;
+    let oversold = 0;
+    for (const [id, q0] of before) {
+      const q1 = after.get(id) ?? 0;
+      taken += q0 - q1;
+      if (q1 < 0) negative++;
+      const units = ordered.get(id) || 0;
+      if (units > q0) oversold += units - q0;
+      if (q0 - q1 !== units) bad.push(`product ${id}: stock went ${q0} -> ${q1} but the placed orders hold ${units} units`);
     }
-  } catch (err) {
-    bad.push(`could not read the order lines: ${err.message}`);
+    const unitsOrdered = [...ordered.values()].reduce((a, b) => a + b, 0);
+    const scarceSold = scarce.reduce((a, id) => a + (ordered.get(id) || 0), 0);
+    // the order lines in Postgres, since the sanity order
+    let dbUnits = null;
+    try {
+      dbUnits = { table: 'order_line', units: (await lineUnits(schema)) - side.unitsBefore };
+      if (dbUnits.units !== unitsOrdered) bad.push(`table order_line gained ${dbUnits.units} units; the 201 answers hold ${unitsOrdered}`);
+    } catch (err) {
+      bad.push(`could not read the order lines: ${err.message}`);
+    }
+    verify[label] = { orders: side.orders, unitsOrdered, taken, negative, oversold, scarceSold, scarceStock: SCARCE_PRODUCTS * SCARCE_STOCK, refusals: side.refusals, dbUnits, problems: bad };
+    const v = verify[label];
+    log(
+      `checkout check (${label}, schema ${schema}): ${fmt(v.orders)} orders, ${fmt(unitsOrdered)} units ordered, ${fmt(taken)} units of stock taken, ` +
+        `${negative} products below 0, ${oversold} units oversold, scarce ${scarceSold}/${v.scarceStock} sold; refusals ${JSON.stringify(v.refusals)}` +
+        (dbUnits ? `; order_line: ${dbUnits.units} units` : ''),
+    );
+    for (const p of bad.slice(0, 10)) log(`  PROBLEM (${label}): ${p}`);
   }
-  const verify = { orders, unitsOrdered, taken, negative, oversold, scarceSold, scarceStock: SCARCE_PRODUCTS * SCARCE_STOCK, refusals, dbUnits, problems: bad };
-  log(
-    `checkout check: ${fmt(orders)} orders, ${fmt(unitsOrdered)} units ordered, ${fmt(taken)} units of stock taken, ` +
-      `${negative} products below 0, ${oversold} units oversold, scarce ${scarceSold}/${verify.scarceStock} sold; refusals ${JSON.stringify(refusals)}` +
-      (dbUnits ? `; ${dbUnits.table}: ${dbUnits.units} units` : ''),
-  );
-  for (const p of bad.slice(0, 10)) log(`  PROBLEM: ${p}`);
   return { ...res, verify };
 }
 
@@ -900,16 +1012,23 @@ function report(r) {
     ratios.viewCost = v1.rps / v100.rps;
     T.push(`| 100-line view costs <= ${TARGETS.viewCost}× a 1-line view | ${ratios.viewCost.toFixed(2)}× (${fmt(v1.rps)} / ${fmt(v100.rps)} req/s) | ${pf(ratios.viewCost <= TARGETS.viewCost)} |`);
   } else notRun('cart view cost');
-  if (co) rows.push(['checkout (1-3 lines)', 'app', co.targets.app]);
-  if (co?.disturbed) notMeasured('checkout', co);
+  if (co) rows.push(['checkout (1-3 lines)', 'app', co.targets.app], ['checkout (1-3 lines)', 'baseline', co.targets.baseline]);
+  if (co?.disturbed) notMeasured(`checkout orders/s >= ${TARGETS.checkoutOrders}× baseline`, co);
   else if (co) {
-    const co1 = co.targets.app;
-    const v = co.verify;
-    const okStock = v.negative === 0 && v.oversold === 0 && v.taken === v.unitsOrdered && v.problems.length === 0;
-    T.push(`| checkout >= ${TARGETS.ordersPerSec} orders/s | ${fmt(co1.best.ordersPerSec)} orders/s | ${pf(co1.best.ordersPerSec >= TARGETS.ordersPerSec)} |`);
-    T.push(`| checkout: zero oversold, stock taken = units ordered | ${v.oversold} oversold, ${v.negative} below 0, ${fmt(v.taken)} taken / ${fmt(v.unitsOrdered)} ordered${v.problems.length ? `, ${v.problems.length} problems` : ''} | ${pf(okStock)} |`);
+    const [a, b] = [co.targets.app.best, co.targets.baseline.best];
+    ratios.checkoutOrders = a.ordersPerSec / b.ordersPerSec;
+    const perRound = co.targets.app.rounds.map((x, i) => `${(x.ordersPerSec / co.targets.baseline.rounds[i].ordersPerSec).toFixed(2)}×`).join(', ');
+    T.push(`| checkout orders/s >= ${TARGETS.checkoutOrders}× baseline (best rounds) | ${ratios.checkoutOrders.toFixed(2)}× (${fmt(a.ordersPerSec)} / ${fmt(b.ordersPerSec)} orders/s); per round ${perRound} | ${pf(ratios.checkoutOrders >= TARGETS.checkoutOrders)} |`);
+  }
+  if (co) {
+    // stock is checked whatever the other load: it is about correctness, not speed
+    for (const label of ['app', 'baseline']) {
+      const v = co.verify[label];
+      const okStock = v.negative === 0 && v.oversold === 0 && v.taken === v.unitsOrdered && v.problems.length === 0;
+      T.push(`| checkout (${label}): 0 oversold, stock taken = units ordered | ${v.oversold} oversold, ${v.negative} below 0, ${fmt(v.taken)} taken / ${fmt(v.unitsOrdered)} ordered${v.problems.length ? `, ${v.problems.length} problems` : ''} | ${pf(okStock)} |`);
+    }
   } else if (co === null) {
-    T.push(`| checkout >= ${TARGETS.ordersPerSec} orders/s, zero oversold | not measured: \`POST /api/carts/:sid/checkout\` does not exist yet | SKIPPED |`);
+    T.push(`| checkout vs baseline, 0 oversold | not measured: \`POST /api/carts/:sid/checkout\` does not exist | SKIPPED |`);
   } else notRun('checkout');
   T.push(`| app peak RSS under load <= ${TARGETS.rssMb} MB | ${r.rss.loadPeakMb.toFixed(1)} MB | ${pf(r.rss.loadPeakMb <= TARGETS.rssMb)} |`);
 
@@ -929,7 +1048,8 @@ function report(r) {
   const F = [];
   for (const [key, sc] of Object.entries(r.scenarios)) {
     for (const f of sc?.refused || []) {
-      F.push(`- ${names[key]}, round ${f.round}, try ${f.attempt}: other load ${f.otherCores.toFixed(2)} cores (${f.runs.map(({ label, s: x }) => `${label} ${x.otherCores == null ? 'n/a' : x.otherCores.toFixed(2)}`).join(', ')})`);
+      const last = f.runs[f.runs.length - 1].s; // the run that was refused
+      F.push(`- ${names[key]}, round ${f.round}, try ${f.attempt}: other load ${f.otherCores.toFixed(2)} cores (${f.runs.map(({ label, s: x }) => `${label} ${x.otherCores == null ? 'n/a' : x.otherCores.toFixed(2)}`).join(', ')})${last.otherTop ? `; biggest: ${last.otherTop}` : ''}`);
       for (const { label, s: x } of f.runs) {
         R.push(`| ${names[key]} | ${label} | ${f.round}, refused (try ${f.attempt}) | ${x.duration} | ${fmt(x.total)} | ${rate(x)} | ${x.p50} | ${x.p99} | ${x.cpuMsPerReq === undefined ? 'n/a' : x.cpuMsPerReq.toFixed(2)} | ${x.rssMb === undefined ? '' : x.rssMb.toFixed(0)} | ${x.otherCores == null ? 'n/a' : x.otherCores.toFixed(2)} | ${Object.entries(x.codes).map(([c, n]) => `${c}: ${fmt(n)}`).join(', ')} |`);
       }
@@ -985,12 +1105,13 @@ function markdown(r, rep) {
     '',
   ];
   if (co) {
-    const v = co.verify;
-    lines.push('## Checkout check (Postgres, after all rounds)', '');
-    lines.push(`- ${fmt(v.orders)} orders placed (201), ${fmt(v.unitsOrdered)} units; stock taken: ${fmt(v.taken)} units; products below 0: ${v.negative}; oversold units: ${v.oversold}`);
-    lines.push(`- scarce products: ${v.scarceSold} of ${v.scarceStock} units sold; refusals: ${Object.entries(v.refusals).map(([k, n]) => `${fmt(n)}× ${k}`).join(', ') || 'none'}`);
-    if (v.dbUnits) lines.push(`- table \`${v.dbUnits.table}\` holds ${fmt(v.dbUnits.units)} units`);
-    for (const p of v.problems) lines.push(`- PROBLEM: ${p}`);
+    lines.push('## Checkout check (Postgres, after all rounds, refused rounds included)', '');
+    for (const label of ['app', 'baseline']) {
+      const v = co.verify[label];
+      lines.push(`- ${label}: ${fmt(v.orders)} orders placed (201), ${fmt(v.unitsOrdered)} units; stock taken: ${fmt(v.taken)} units; products below 0: ${v.negative}; oversold units: ${v.oversold}`);
+      lines.push(`  scarce products: ${v.scarceSold} of ${v.scarceStock} units sold; refusals: ${Object.entries(v.refusals).map(([k, n]) => `${fmt(n)}× ${k}`).join(', ') || 'none'}${v.dbUnits ? `; table \`${v.dbUnits.table}\` gained ${fmt(v.dbUnits.units)} units` : ''}`);
+      for (const p of v.problems) lines.push(`  PROBLEM: ${p}`);
+    }
     lines.push('');
   }
   lines.push('## All rounds', '', rep.roundsTable, '', `The run took ${Math.round(r.elapsed)} s${m.buildSeconds ? `, of which ${Math.round(m.buildSeconds)} s building` : ''}.`, '');
