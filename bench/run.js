@@ -2,9 +2,15 @@
 'use strict';
 /**
  * `npm run bench`: builds the app, starts it on real Postgres and Redis (a fresh schema and key
- * prefix), starts the bare-Node baseline (bench/baseline.js) next to it, loads 200 products and
- * drives both with autocannon. Prints a table and writes bench/RESULTS.md. Everything it created
- * (processes, schema, Redis keys) is removed at the end, on error and on Ctrl-C.
+ * prefix), starts the bare-Node baseline (bench/baseline.js) next to it (its own schema, migrated
+ * with the app's migrations, and a copy of the catalogue), and a second app process of the same
+ * build on a Redis Cluster (the app's schema, its own key prefix): the cluster on 127.0.0.1:7000-7005
+ * when it answers `cluster_state:ok`, else a private one (3 masters + 3 replicas on free ports, in a
+ * temporary folder). Loads 200 products and drives them with autocannon: add-to-cart (app, baseline,
+ * app on the cluster), cart views of 1 and 100 lines (app, app on the cluster), checkout (app,
+ * baseline). Prints tables and writes bench/RESULTS.md. Everything it created (processes, schemas,
+ * Redis keys on the node and on the cluster, the private cluster and its folder) is removed at the
+ * end, on error and on Ctrl-C.
  *
  * Options:
  *   --no-build            use the existing dist/ (default: npm run build first)
@@ -14,7 +20,10 @@
  *   --rounds=N            measured rounds per scenario, at least 2 (3)
  *   --checkout-carts=N    carts checked out per measured checkout round (2000)
  *   --out=PATH            results file (bench/RESULTS.md); --out= (empty) writes none
- *   --only=LIST           run only these scenarios: add,view,checkout (all)
+ *   --only=LIST           run only these scenarios: add,view,checkout (all); the cluster runs add and
+ *                         view, so it runs when one of them does
+ *   --no-cluster          no app on a Redis Cluster (issue 11): the add-to-cart and view figures only
+ *                         for the app on the single Redis node
  *   --keep                leave the schema and Redis keys in place (processes are still stopped)
  *   --max-other-load=C    refuse a measured round in which processes other than the bench's kept more
  *                         than C cores busy (0.25): it is discarded and run again
@@ -23,9 +32,10 @@
  *   --cpu-prof            run the app under node --cpu-prof (profile in bench/profiles/, written when
  *                         it stops); summarise with `node bench/profile-summary.js <file>`
  * Environment: DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), REDIS_URL
- * (redis://127.0.0.1:6379), DATABASE_POOL_SIZE (10, for the app and the baseline alike).
+ * (redis://127.0.0.1:6379), DATABASE_POOL_SIZE (10, for the apps and the baseline alike).
+ * Needs redis-server and redis-cli on the PATH for a private cluster.
  */
-const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const { spawn, spawnSync, execFile, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -41,7 +51,7 @@ const Redis = require(require.resolve('ioredis', { paths: [ROOT] }));
 // Settings
 
 function parseArgs(argv) {
-  const o = { build: true, connections: 32, warmup: 3, duration: 10, rounds: 3, checkoutCarts: 2000, out: path.join(__dirname, 'RESULTS.md'), keep: false, cpuProf: false, only: null, maxOtherLoad: 0.25, roundRetries: 3 };
+  const o = { cluster: true, build: true, connections: 32, warmup: 3, duration: 10, rounds: 3, checkoutCarts: 2000, out: path.join(__dirname, 'RESULTS.md'), keep: false, cpuProf: false, only: null, maxOtherLoad: 0.25, roundRetries: 3 };
   for (const a of argv) {
     const [k, v] = a.replace(/^--/, '').split(/=(.*)/s);
     const num = (min = 0, strict = true) => {
@@ -50,6 +60,7 @@ function parseArgs(argv) {
       return n;
     };
     if (k === 'no-build') o.build = false;
+    else if (k === 'no-cluster') o.cluster = false;
     else if (k === 'keep') o.keep = true;
     else if (k === 'cpu-prof') o.cpuProf = true;
     else if (k === 'only') {
@@ -81,6 +92,8 @@ const SCHEMA = `bench_${RUN_ID}`;
 const BASE_SCHEMA = `bench_${RUN_ID}_base`; // the baseline's own tables (the app's migrations) and its copy of the catalogue
 const APP_PREFIX = `bench_${RUN_ID}_app:`;
 const BASE_PREFIX = `bench_${RUN_ID}_base:`;
+const CLUSTER_PREFIX = `bench_${RUN_ID}_cluster:`;
+const SHARED_CLUSTER = [7000, 7001, 7002, 7003, 7004, 7005].map((p) => `127.0.0.1:${p}`); // as .ci/run starts it
 const ADMIN_KEY = crypto.randomBytes(24).toString('hex');
 // application_name of every Postgres connection of the bench (its own, the app's, the baseline's: pg
 // reads PGAPPNAME), so that the other-load check tells their backends from other clients'
@@ -360,8 +373,8 @@ function redisPortOf(pid) {
     return null;
   }
 }
-const redisPorts = () => new Set([Number(new URL(REDIS_URL).port || 6379)]);
-const benchPids = () => [process.pid, app?.child.pid, baseline?.child.pid].filter(Boolean);
+const redisPorts = () => new Set([Number(new URL(REDIS_URL).port || 6379), ...(cluster?.ports || [])]);
+const benchPids = () => [process.pid, app?.child.pid, baseline?.child.pid, clusterApp?.child.pid].filter(Boolean);
 /**
  * Cores kept busy by other processes between two snapshots. Per process: the growth of a process
  * seen twice, all of a new one; one that ended in between (a pool closing an idle connection) counts 0.
@@ -541,11 +554,156 @@ async function drive(t, tag, warmup) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The Redis Cluster (issue 11)
+
+/** The cluster in use: {nodes, ports, private, persistence, dir?, procs?}; null before (or without) one. */
+let cluster = null;
+
+function redisCli(node, ...args) {
+  const [host, port] = node.split(':');
+  return new Promise((resolve, reject) => {
+    execFile('redis-cli', ['-h', host, '-p', port, ...args], { timeout: 5000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+  });
+}
+
+async function clusterAnswers(nodes) {
+  try {
+    const infos = await Promise.all(nodes.map((n) => redisCli(n, 'cluster', 'info')));
+    return infos.every((i) => i.includes('cluster_state:ok'));
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(what, ms, check) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms / 1000} s`);
+    await sleep(100);
+  }
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The cluster on 127.0.0.1:7000-7005 when it answers cluster_state:ok; else a private one: 3
+ * masters + 3 replicas on free ports (each with its bus port, +10000, free too), in a temporary
+ * folder, with the single node's persistence settings (appendonly, appendfsync, save), so that both
+ * stores do the same work per write.
+ */
+async function findOrStartCluster() {
+  if (await clusterAnswers(SHARED_CLUSTER)) {
+    cluster = { nodes: SHARED_CLUSTER, ports: SHARED_CLUSTER.map((n) => Number(n.split(':')[1])), private: false, persistence: 'as configured there' };
+    log(`Redis Cluster: the one on 127.0.0.1:7000-7005 (cluster_state:ok)`);
+    return;
+  }
+  const conf = {};
+  for (const k of ['appendonly', 'appendfsync', 'save']) {
+    try {
+      conf[k] = (await redis.config('GET', k))[1];
+    } catch {
+      /* CONFIG disabled: the redis-server defaults below */
+    }
+  }
+  const persist = ['--appendonly', conf.appendonly ?? 'no', '--appendfsync', conf.appendfsync ?? 'everysec', '--save', conf.save ?? ''];
+  const ports = [];
+  while (ports.length < 6) {
+    const p = await freePort();
+    if (p < 55_000 && !ports.includes(p) && (await portFree(p + 10_000))) ports.push(p);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cartwheel-bench-cluster-'));
+  cluster = { nodes: ports.map((p) => `127.0.0.1:${p}`), ports, private: true, dir, procs: [], persistence: `appendonly ${persist[1]}, appendfsync ${persist[3]}, save "${persist[5]}" (as the single node)` };
+  log(`Redis Cluster: none answers on 127.0.0.1:7000-7005; starting a private one (3 masters + 3 replicas) on ports ${ports.join(', ')} in ${dir}`);
+  for (const port of ports) {
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000',
+        '--dir', dir, '--logfile', `redis-${port}.log`, ...persist],
+      { stdio: 'ignore' },
+    );
+    child.on('error', (err) => log(`redis-server on ${port}: ${err.message}`));
+    cluster.procs.push(child);
+  }
+  await waitFor('the private cluster nodes answering', 10_000, async () => (await Promise.all(cluster.nodes.map((n) => redisCli(n, 'ping').catch(() => '')))).every((r) => r.trim() === 'PONG'));
+  await new Promise((resolve, reject) => {
+    execFile('redis-cli', ['--cluster', 'create', ...cluster.nodes, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`redis-cli --cluster create failed: ${err.message}\n${stdout}${stderr}`)) : resolve(),
+    );
+  });
+  await waitFor('the private cluster state ok', 20_000, () => clusterAnswers(cluster.nodes));
+  await waitFor('every replica of the private cluster in sync', 20_000, async () => {
+    const roles = await Promise.all(cluster.nodes.map((n) => redisCli(n, 'info', 'replication').catch(() => '')));
+    const replicas = roles.filter((r) => r.includes('role:slave'));
+    return replicas.length === 3 && replicas.every((r) => r.includes('master_link_status:up'));
+  });
+  log('Redis Cluster: private cluster ready (cluster_state:ok, replicas in sync)');
+}
+
+/** Deletes the keys under `prefix` on every master of the cluster (SCAN on each, UNLINK key by key: keys on one node may be in different slots). */
+async function deleteClusterKeys(prefix) {
+  const c = new Redis.Cluster(
+    cluster.nodes.map((n) => ({ host: n.split(':')[0], port: Number(n.split(':')[1]) })),
+    { lazyConnect: true, clusterRetryStrategy: () => null, redisOptions: { maxRetriesPerRequest: 1 } },
+  );
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    let n = 0;
+    for (const node of c.nodes('master')) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) {
+          const p = node.pipeline();
+          for (const k of keys) p.unlink(k);
+          for (const [err, removed] of await p.exec()) if (!err) n += removed;
+        }
+      } while (cursor !== '0');
+    }
+    return n;
+  } finally {
+    c.disconnect();
+  }
+}
+
+/** Stops a private cluster's servers (SIGTERM, SIGKILL after 5 s) and removes its folder. */
+async function stopPrivateCluster() {
+  if (!cluster?.private) return;
+  await Promise.all(
+    cluster.procs.map(
+      (c) =>
+        new Promise((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null || !c.pid) return resolve();
+          const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
+          c.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+  fs.rmSync(cluster.dir, { recursive: true, force: true });
+  log(`private Redis Cluster stopped, ${cluster.dir} removed`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // The run
 
 let app;
 let baseline;
+let clusterApp; // the app on the Redis Cluster
 let sampler;
+let clusterSampler;
 let pg;
 let redis;
 let cleaned = false;
@@ -555,7 +713,8 @@ async function cleanup() {
   cleaned = true;
   for (const inst of running) inst.stop();
   if (sampler) sampler.stop();
-  await Promise.all([stopChild(app), stopChild(baseline), ...[...children].map(stopChild)]);
+  if (clusterSampler) clusterSampler.stop();
+  await Promise.all([stopChild(app), stopChild(baseline), stopChild(clusterApp), ...[...children].map(stopChild)]);
   if (OPT.cpuProf && app) {
     const dir = path.join(__dirname, 'profiles');
     const mine = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.includes(`.${app.child.pid}.`)) : [];
@@ -580,6 +739,18 @@ async function cleanup() {
     } catch (err) {
       console.error(`could not delete Redis keys: ${err.message}`);
     }
+  }
+  if (cluster && !(OPT.keep && !cluster.private)) {
+    try {
+      log(`Redis Cluster: ${await deleteClusterKeys(CLUSTER_PREFIX)} keys ${CLUSTER_PREFIX}* deleted (SCAN on every master)`);
+    } catch (err) {
+      console.error(`could not delete the keys on the Redis Cluster: ${err.message}`);
+    }
+  } else if (cluster) log(`--keep: left the keys ${CLUSTER_PREFIX}* on the Redis Cluster`);
+  try {
+    await stopPrivateCluster();
+  } catch (err) {
+    console.error(`could not stop the private Redis Cluster: ${err.message}`);
   }
   await Promise.allSettled([pg?.end(), redis?.quit()]);
 }
@@ -666,6 +837,30 @@ async function main() {
   baseline = startChild('baseline', [path.join(__dirname, 'baseline.js')], { ...shared, DATABASE_SCHEMA: BASE_SCHEMA, PORT: String(basePort), REDIS_KEY_PREFIX: BASE_PREFIX });
   await waitReady(baseline, `${BASE}/health`, 30_000);
 
+  // --- the app on a Redis Cluster (issue 11): same build, flags and schema (so the same catalogue), its own key prefix
+  const wanted = (x) => !OPT.only || OPT.only.has(x);
+  let CLUSTER = null;
+  if (OPT.cluster && (wanted('add') || wanted('view'))) {
+    await findOrStartCluster();
+    machine.cluster = { nodes: cluster.nodes, private: cluster.private, persistence: cluster.persistence };
+    CLUSTER = `http://127.0.0.1:${await freePort()}`;
+    log(`starting the app on the Redis Cluster on ${CLUSTER} (schema ${SCHEMA}, prefix ${CLUSTER_PREFIX}, REDIS_CLUSTER_NODES=${cluster.nodes.join(',')})`);
+    clusterApp = startChild('app on cluster', [...nodeFlags, 'dist/main.js'], {
+      ...shared,
+      REDIS_URL: undefined,
+      REDIS_CLUSTER_NODES: cluster.nodes.join(','),
+      PORT: new URL(CLUSTER).port,
+      REDIS_KEY_PREFIX: CLUSTER_PREFIX,
+      ADMIN_API_KEY: ADMIN_KEY,
+      LOG_LEVEL: 'warn',
+      RUN_MIGRATIONS: 'false', // the first app migrated the schema
+      RATE_LIMIT_PER_MINUTE: '0',
+    });
+    await waitReady(clusterApp, `${CLUSTER}/health/ready`, 60_000);
+    clusterSampler = new RssSampler(clusterApp.child.pid);
+    log(`app on cluster ready (pid ${clusterApp.child.pid})`);
+  }
+
   // --- catalogue
   const admin = { 'x-api-key': ADMIN_KEY };
   const products = [];
@@ -698,16 +893,21 @@ async function main() {
       b = await expectStatus(api(BASE, 'POST', '/api/updatecart', { sid: 'sanity', pid }), 200, 'baseline updatecart');
     }
     if (essentials(a) !== essentials(b)) throw new Error(`baseline and app disagree:\n  app      ${JSON.stringify(a)}\n  baseline ${JSON.stringify(b)}`);
+    if (CLUSTER) {
+      let c;
+      for (const pid of [products[3], products[0], products[3]]) c = await expectStatus(api(CLUSTER, 'POST', '/api/updatecart', { sid: 'sanity', pid }), 200, 'app on cluster updatecart');
+      if (essentials(a) !== essentials(c)) throw new Error(`the app on the cluster and on the single node disagree:\n  node    ${JSON.stringify(a)}\n  cluster ${JSON.stringify(c)}`);
+    }
   }
 
   const results = { machine, scenarios: {} };
 
-  // --- 1. add-to-cart, app and baseline
-  const addTarget = (label, url, isApp) => ({
+  // --- 1. add-to-cart: app, baseline, app on the cluster
+  const addTarget = (label, url, proc, rss) => ({
     label,
     url,
-    sampler: isApp ? sampler : undefined,
-    pid: () => (isApp ? app : baseline).child.pid,
+    sampler: rss,
+    pid: () => proc().child.pid,
     requests: (tag) => [
       {
         method: 'POST',
@@ -721,11 +921,21 @@ async function main() {
       },
     ],
   });
-  const wanted = (x) => !OPT.only || OPT.only.has(x);
-  if (wanted('add')) results.scenarios.add = await runScenario('add-to-cart', [addTarget('app', APP, true), addTarget('baseline', BASE, false)]);
+  if (wanted('add')) {
+    const targets = [addTarget('app', APP, () => app, sampler), addTarget('baseline', BASE, () => baseline)];
+    if (CLUSTER) targets.push(addTarget('app (cluster)', CLUSTER, () => clusterApp, clusterSampler));
+    results.scenarios.add = await runScenario('add-to-cart', targets);
+  }
 
-  // --- 2. cart views: 1 line and 100 lines
-  if (wanted('view')) results.scenarios.view = await runViews(APP, products);
+  // --- 2. cart views: 1 line and 100 lines (on the single node, and on the cluster)
+  if (wanted('view')) results.scenarios.view = await runViews(APP, CLUSTER, products);
+
+  if (clusterApp) {
+    // checkout runs without it
+    results.clusterRss = { loadPeakMb: clusterSampler.loadPeakKb / 1024, peakMb: clusterSampler.peakKb / 1024 };
+    clusterSampler.stop();
+    await stopChild(clusterApp);
+  }
 
   // --- 3. checkout, when the route exists
   if (wanted('checkout')) {
@@ -758,24 +968,28 @@ function startFlags() {
   return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
 }
 
-async function runViews(APP, products) {
+async function runViews(APP, CLUSTER, products) {
   const viewCarts = { 1: [], 100: [] };
+  const jobs = [];
   for (const size of [1, 100]) {
     for (let c = 0; c < VIEW_CARTS; c++) {
       const sid = `view${size}-${c}`;
-      const pids = sample(products, size);
-      await mapLimit(pids, 8, (pid) => expectStatus(api(APP, 'POST', '/api/updatecart', { sid, pid, v: 1 + Math.floor(rng() * 3) }), 200, 'prepare view cart'));
+      for (const pid of sample(products, size)) jobs.push({ sid, pid, v: 1 + Math.floor(rng() * 3) });
       viewCarts[size].push(sid);
     }
   }
-  const check = await expectStatus(api(APP, 'GET', `/api/viewcart/${viewCarts[100][0]}`), 200, 'view 100-line cart');
-  if (check.items.length !== 100 || check.items.some((i) => i.status !== 'ok')) throw new Error('the 100-line cart is not 100 ok lines');
-  log(`prepared ${VIEW_CARTS} carts of 1 line and ${VIEW_CARTS} of 100 lines`);
-  const viewTarget = (label, size) => ({
+  // the same carts on both apps
+  for (const url of [APP, CLUSTER].filter(Boolean)) {
+    await mapLimit(jobs, 8, (j) => expectStatus(api(url, 'POST', '/api/updatecart', j), 200, 'prepare view cart'));
+    const check = await expectStatus(api(url, 'GET', `/api/viewcart/${viewCarts[100][0]}`), 200, 'view 100-line cart');
+    if (check.items.length !== 100 || check.items.some((i) => i.status !== 'ok')) throw new Error('the 100-line cart is not 100 ok lines');
+  }
+  log(`prepared ${VIEW_CARTS} carts of 1 line and ${VIEW_CARTS} of 100 lines${CLUSTER ? ' on each app' : ''}`);
+  const viewTarget = (label, size, url, proc, rss) => ({
     label,
-    url: APP,
-    sampler,
-    pid: () => app.child.pid,
+    url,
+    sampler: rss,
+    pid: () => proc().child.pid,
     requests: () => {
       let i = 0;
       return [
@@ -789,7 +1003,9 @@ async function runViews(APP, products) {
       ];
     },
   });
-  return runScenario('cart view', [viewTarget('1 line', 1), viewTarget('100 lines', 100)]);
+  const targets = [viewTarget('1 line', 1, APP, () => app, sampler), viewTarget('100 lines', 100, APP, () => app, sampler)];
+  if (CLUSTER) targets.push(viewTarget('1 line (cluster)', 1, CLUSTER, () => clusterApp, clusterSampler), viewTarget('100 lines (cluster)', 100, CLUSTER, () => clusterApp, clusterSampler));
+  return runScenario('cart view', targets);
 }
 
 /** Copies products (all, or these ids) from the app's schema into the baseline's: the same catalogue, ids included. */
@@ -997,6 +1213,7 @@ function report(r) {
   const notRun = (what) => T.push(`| ${what} | not run (--only) | - |`);
   const notMeasured = (what, sc) => T.push(`| ${what} | not measured (disturbed: ${refusedSummary(sc)}) | NOT MEASURED |`);
   if (add) rows.push(['add-to-cart', 'app', add.targets.app], ['add-to-cart', 'baseline', add.targets.baseline]);
+  if (add?.targets['app (cluster)']) rows.push(['add-to-cart', 'app on Redis Cluster', add.targets['app (cluster)']]);
   if (add?.disturbed) notMeasured('add-to-cart vs baseline', add);
   else if (add) {
     const [a, b] = [add.targets.app.best, add.targets.baseline.best];
@@ -1006,6 +1223,7 @@ function report(r) {
     T.push(`| add-to-cart p99 <= ${TARGETS.addP99}× baseline | ${ratios.addP99.toFixed(2)}× (${a.p99} ms / ${b.p99} ms) | ${pf(ratios.addP99 <= TARGETS.addP99)} |`);
   } else notRun('add-to-cart vs baseline');
   if (view) rows.push(['cart view, 1 line', 'app', view.targets['1 line']], ['cart view, 100 lines', 'app', view.targets['100 lines']]);
+  if (view?.targets['1 line (cluster)']) rows.push(['cart view, 1 line', 'app on Redis Cluster', view.targets['1 line (cluster)']], ['cart view, 100 lines', 'app on Redis Cluster', view.targets['100 lines (cluster)']]);
   if (view?.disturbed) notMeasured('cart view cost', view);
   else if (view) {
     const [v1, v100] = [view.targets['1 line'].best, view.targets['100 lines'].best];
