@@ -198,6 +198,7 @@ const fmt = (n, d = 0) => (n === null || n === undefined || Number.isNaN(n) ? 'n
 const children = new Set();
 
 function startChild(name, args, env) {
+  if (cleaning) throw new Error(`not starting ${name}: the bench is stopping`);
   // an undefined value unsets an inherited variable
   const fullEnv = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined));
   const child = spawn(process.execPath, args, { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -580,6 +581,7 @@ async function clusterAnswers(nodes) {
 async function waitFor(what, ms, check) {
   const deadline = Date.now() + ms;
   while (!(await check())) {
+    if (cleaning) throw new Error(`stopped waiting for ${what}: the bench is stopping`);
     if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms / 1000} s`);
     await sleep(100);
   }
@@ -602,7 +604,7 @@ function portFree(port) {
  */
 async function findOrStartCluster() {
   if (await clusterAnswers(SHARED_CLUSTER)) {
-    cluster = { nodes: SHARED_CLUSTER, ports: SHARED_CLUSTER.map((n) => Number(n.split(':')[1])), private: false, persistence: 'as configured there' };
+    cluster = { nodes: SHARED_CLUSTER, ports: SHARED_CLUSTER.map((n) => Number(n.split(':')[1])), private: false, ready: true, persistence: 'as configured there' };
     log(`Redis Cluster: the one on 127.0.0.1:7000-7005 (cluster_state:ok)`);
     return;
   }
@@ -620,6 +622,7 @@ async function findOrStartCluster() {
     const p = await freePort();
     if (p < 55_000 && !ports.includes(p) && (await portFree(p + 10_000))) ports.push(p);
   }
+  if (cleaning) throw new Error('not starting a Redis Cluster: the bench is stopping');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cartwheel-bench-cluster-'));
   cluster = { nodes: ports.map((p) => `127.0.0.1:${p}`), ports, private: true, dir, procs: [], persistence: `appendonly ${persist[1]}, appendfsync ${persist[3]}, save "${persist[5]}" (as the single node)` };
   log(`Redis Cluster: none answers on 127.0.0.1:7000-7005; starting a private one (3 masters + 3 replicas) on ports ${ports.join(', ')} in ${dir}`);
@@ -645,6 +648,8 @@ async function findOrStartCluster() {
     const replicas = roles.filter((r) => r.includes('role:slave'));
     return replicas.length === 3 && replicas.every((r) => r.includes('master_link_status:up'));
   });
+  if (cleaning) throw new Error('the bench is stopping');
+  cluster.ready = true;
   log('Redis Cluster: private cluster ready (cluster_state:ok, replicas in sync)');
 }
 
@@ -708,11 +713,15 @@ let sampler;
 let clusterSampler;
 let pg;
 let redis;
-let cleaned = false;
+let cleaning = null; // the cleanup's promise, once it began: nothing new starts after it
 
-async function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
+/** Stops and removes everything the run created; every caller waits for the same one. */
+function cleanup() {
+  cleaning ??= doCleanup();
+  return cleaning;
+}
+
+async function doCleanup() {
   for (const inst of running) inst.stop();
   if (sampler) sampler.stop();
   if (clusterSampler) clusterSampler.stop();
@@ -742,13 +751,14 @@ async function cleanup() {
       console.error(`could not delete Redis keys: ${err.message}`);
     }
   }
-  if (cluster && !(OPT.keep && !cluster.private)) {
+  if (cluster?.ready && !(OPT.keep && !cluster.private)) {
     try {
-      log(`Redis Cluster: ${await deleteClusterKeys(CLUSTER_PREFIX)} keys ${CLUSTER_PREFIX}* deleted (SCAN on every master)`);
+      const n = await Promise.race([deleteClusterKeys(CLUSTER_PREFIX), sleep(30_000).then(() => Promise.reject(new Error('no answer within 30 s')))]);
+      log(`Redis Cluster: ${n} keys ${CLUSTER_PREFIX}* deleted (SCAN on every master)`);
     } catch (err) {
       console.error(`could not delete the keys on the Redis Cluster: ${err.message}`);
     }
-  } else if (cluster) log(`--keep: left the keys ${CLUSTER_PREFIX}* on the Redis Cluster`);
+  } else if (cluster?.ready) log(`--keep: left the keys ${CLUSTER_PREFIX}* on the Redis Cluster`);
   try {
     await stopPrivateCluster();
   } catch (err) {
@@ -1400,6 +1410,7 @@ main()
     process.exit(0);
   })
   .catch(async (err) => {
+    if (interrupted) return cleanup().finally(() => process.exit(130)); // what failed was cut short by the signal
     console.error(`\nbench failed: ${err && err.stack ? err.stack : err}`);
     await cleanup().catch((e) => console.error(`cleanup failed: ${e.message}`));
     process.exit(1);
