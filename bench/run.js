@@ -5,7 +5,7 @@
  * prefix), starts the bare-Node baseline (bench/baseline.js) next to it (its own schema, migrated
  * with the app's migrations, and a copy of the catalogue), and a second app process of the same
  * build on a Redis Cluster (the app's schema, its own key prefix): the cluster on 127.0.0.1:7000-7005
- * when it answers `cluster_state:ok`, else a private one (3 masters + 3 replicas on free ports, in a
+ * (BENCH_REDIS_CLUSTER_NODES) when it answers `cluster_state:ok`, else a private one (3 masters + 3 replicas on free ports, in a
  * temporary folder). Loads 200 products and drives them with autocannon: add-to-cart (app, baseline,
  * app on the cluster), cart views of 1 and 100 lines (app, app on the cluster), checkout (app,
  * baseline). Prints tables and writes bench/RESULTS.md. Everything it created (processes, schemas,
@@ -24,7 +24,8 @@
  *                         view, so it runs when one of them does
  *   --no-cluster          no app on a Redis Cluster (issue 11): the add-to-cart and view figures only
  *                         for the app on the single Redis node
- *   --keep                leave the schema and Redis keys in place (processes are still stopped)
+ *   --keep                leave the schemas and Redis keys in place (processes are still stopped; a
+ *                         private cluster is stopped and removed all the same)
  *   --max-other-load=C    refuse a measured round in which processes other than the bench's kept more
  *                         than C cores busy (0.25): it is discarded and run again
  *   --round-retries=N     extra tries per refused round (3); a round still refused after them leaves
@@ -33,7 +34,10 @@
  *                         it stops); summarise with `node bench/profile-summary.js <file>`
  * Environment: DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), REDIS_URL
  * (redis://127.0.0.1:6379), DATABASE_POOL_SIZE (10, for the apps and the baseline alike).
- * Needs redis-server and redis-cli on the PATH for a private cluster.
+ * BENCH_REDIS_CLUSTER_NODES (127.0.0.1:7000,...,127.0.0.1:7005): the Redis Cluster to use when every
+ * node answers cluster_state:ok (its keys under the run's prefix are deleted at the end; it is left
+ * running), else a private one is started. Needs redis-cli on the PATH, and redis-server for a
+ * private cluster.
  */
 const { spawn, spawnSync, execFile, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -93,7 +97,8 @@ const BASE_SCHEMA = `bench_${RUN_ID}_base`; // the baseline's own tables (the ap
 const APP_PREFIX = `bench_${RUN_ID}_app:`;
 const BASE_PREFIX = `bench_${RUN_ID}_base:`;
 const CLUSTER_PREFIX = `bench_${RUN_ID}_cluster:`;
-const SHARED_CLUSTER = [7000, 7001, 7002, 7003, 7004, 7005].map((p) => `127.0.0.1:${p}`); // as .ci/run starts it
+// a running cluster to use when it answers (.ci/run starts one on 7000-7005), else a private one
+const SHARED_CLUSTER = (process.env.BENCH_REDIS_CLUSTER_NODES || [7000, 7001, 7002, 7003, 7004, 7005].map((p) => `127.0.0.1:${p}`).join(',')).split(',').filter(Boolean);
 const ADMIN_KEY = crypto.randomBytes(24).toString('hex');
 // application_name of every Postgres connection of the bench (its own, the app's, the baseline's: pg
 // reads PGAPPNAME), so that the other-load check tells their backends from other clients'
@@ -605,7 +610,7 @@ function portFree(port) {
 async function findOrStartCluster() {
   if (await clusterAnswers(SHARED_CLUSTER)) {
     cluster = { nodes: SHARED_CLUSTER, ports: SHARED_CLUSTER.map((n) => Number(n.split(':')[1])), private: false, ready: true, persistence: 'as configured there' };
-    log(`Redis Cluster: the one on 127.0.0.1:7000-7005 (cluster_state:ok)`);
+    log(`Redis Cluster: the one on ${SHARED_CLUSTER.join(',')} (cluster_state:ok)`);
     return;
   }
   const conf = {};
@@ -625,7 +630,7 @@ async function findOrStartCluster() {
   if (cleaning) throw new Error('not starting a Redis Cluster: the bench is stopping');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cartwheel-bench-cluster-'));
   cluster = { nodes: ports.map((p) => `127.0.0.1:${p}`), ports, private: true, dir, procs: [], persistence: `appendonly ${persist[1]}, appendfsync ${persist[3]}, save "${persist[5]}" (as the single node)` };
-  log(`Redis Cluster: none answers on 127.0.0.1:7000-7005; starting a private one (3 masters + 3 replicas) on ports ${ports.join(', ')} in ${dir}`);
+  log(`Redis Cluster: none answers on ${SHARED_CLUSTER.join(',')}; starting a private one (3 masters + 3 replicas) on ports ${ports.join(', ')} in ${dir}`);
   for (const port of ports) {
     const child = spawn(
       'redis-server',
@@ -1345,7 +1350,7 @@ function markdown(r, rep) {
     `- Honest rounds: *other load* is the CPU used during a run by processes that are not the bench's: not this script (autocannon runs in it), the apps or the baseline; not the Postgres server's own processes or the backends of the bench's connections (every one has application_name \`bench_<run>\`), but yes the backends of other clients (a test suite's); not the redis-server processes on the ports the bench uses (the single node's and the cluster's), but yes other redis-servers. A Redis server shared with other clients cannot be split and counts as the bench's. A round in which any run had more than **${OPT.maxOtherLoad} cores** of other load is refused: discarded (listed below) and run again with fresh sids or carts, up to ${OPT.roundRetries} more times. A scenario that cannot get ${OPT.rounds} clean rounds is *not measured (disturbed)*: its targets never PASS.`,
     `- App: \`${m.appCommand}\` (the node flags of \`npm start\`), built from this checkout; LOG_LEVEL=warn, NODE_ENV=production, RATE_LIMIT_PER_MINUTE=0, a pg pool of ${POOL_SIZE} (the baseline too)`,
     cl
-      ? `- App on a Redis Cluster (issue 11): a second process of the same build and flags, on the same schema (so the same catalogue), its own key prefix, \`REDIS_CLUSTER_NODES=${cl.nodes.join(',')}\`: ${cl.private ? `a private cluster started for the run (3 masters + 3 replicas, ${cl.persistence}), stopped and removed at the end` : 'the cluster that answered on 127.0.0.1:7000-7005 (its keys deleted at the end with a SCAN on every master)'}. It runs during add-to-cart and the views only (stopped before checkout).`
+      ? `- App on a Redis Cluster (issue 11): a second process of the same build and flags, on the same schema (so the same catalogue), its own key prefix, \`REDIS_CLUSTER_NODES=${cl.nodes.join(',')}\`: ${cl.private ? `a private cluster started for the run (3 masters + 3 replicas, ${cl.persistence}), stopped and removed at the end` : `the running cluster that answered (${cl.persistence}; its keys deleted at the end with a SCAN on every master)`}. It runs during add-to-cart and the views only (stopped before checkout).`
       : `- App on a Redis Cluster (issue 11): not run (${OPT.cluster ? '--only' : '--no-cluster'})`,
     `- Catalogue: ${PRODUCTS} products, stock ${fmt(STOCK)} each, prices with cents`,
     `- add-to-cart${ran(add)}: \`POST /api/updatecart {sid, pid}\`, sid drawn from ${fmt(SID_POOL)} (a fresh set per round and try, so carts start empty), pid random; on the app, the baseline and the app on the cluster`,
