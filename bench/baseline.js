@@ -1,6 +1,8 @@
 'use strict';
 /**
- * The benchmark's baseline: what bare Node.js (node:http, ioredis, pg; no framework) does for
+ * The benchmark's baseline: what bare Node.js (node:http, ioredis, pg; no framework) does for two
+ * of the app's routes.
+ *
  * `POST /api/updatecart {sid, pid}` (add one unit):
  *   1. parse the JSON body and check sid and pid;
  *   2. one SQL read of the product's stock;
@@ -11,12 +13,29 @@
  *      no coupon is read or applied).
  * Errors: 400 bad body, 404 unknown product, 409 out of stock (cart unchanged).
  *
- * It reads the app's `product` table (id, name, price_cents, quantity) in DATABASE_SCHEMA and keeps
- * its carts as hashes `<REDIS_KEY_PREFIX>cart:<sid>`, like the app. Started by bench/run.js with:
+ * `POST /api/carts/:sid/checkout` (the essential work of the app's checkout, src/orders/):
+ *   1. one Postgres transaction (BEGIN, READ COMMITTED): the cart's checkout lock as the app takes it
+ *      (`pg_advisory_xact_lock(hashtextextended('cart:<sid>', 0))`), then the cart read from Redis
+ *      (HGETALL, the app's layout: field pid = `<quantity>@<seen price>` or `<quantity>`), then the
+ *      products' rows locked in id order (`SELECT ... WHERE id = ANY($1) ORDER BY id FOR UPDATE`),
+ *      every line checked against the locked stock, the stock taken with the app's conditional
+ *      update (`UPDATE product ... FROM unnest($1, $2) ... WHERE p.quantity >= t.quantity`, all
+ *      lines or none), the order and its lines inserted in one statement (the app's CTE), COMMIT;
+ *   2. then the bought lines taken out of the cart (one Lua step: HDEL, EXPIRE, as the app does);
+ *   3. 201 with the order JSON (the app's shape). 409 `cart_empty`, 409 `cart_not_purchasable`
+ *      (details.lines) when a line is short; nothing written then.
+ *   Left out (the app does them; they are not the essential work): lock_timeout around the lock
+ *   (checkout_in_progress), the pending-clears read, Idempotency-Key, expectedTotal, coupons (a
+ *   coupon field in the cart is ignored), the money limit, the catalogue cache invalidation, and
+ *   marking the order's cart cleared after the clear.
+ *
+ * It reads the app's tables (product, orders, order_line) in DATABASE_SCHEMA and keeps its carts as
+ * hashes `<REDIS_KEY_PREFIX>cart:<sid>`, like the app. Started by bench/run.js with:
  * PORT, DATABASE_URL, DATABASE_SCHEMA, DATABASE_POOL_SIZE (default 10), REDIS_URL,
  * REDIS_KEY_PREFIX, CART_TTL_SECONDS (default 2592000).
  * GET /health answers once Postgres and Redis do.
  */
+const crypto = require('node:crypto');
 const http = require('node:http');
 const { Pool } = require('pg');
 const Redis = require('ioredis');
@@ -52,8 +71,31 @@ return {1, redis.call('HGETALL', KEYS[1])}
 `,
 });
 
+// KEYS[1] cart hash; ARGV ttl, pid... The app's REMOVE_LINES_LUA: removes the bought lines, refreshes the TTL.
+redis.defineCommand('cartRemoveLines', {
+  numberOfKeys: 1,
+  lua: `
+local removed = redis.call('HDEL', KEYS[1], unpack(ARGV, 2))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return removed
+`,
+});
+
 const STOCK_SQL = `SELECT quantity FROM "${schema}".product WHERE id = $1`;
 const CART_SQL = `SELECT id, name, price_cents, quantity FROM "${schema}".product WHERE id = ANY($1::int[])`;
+
+// checkout: the app's statements (orders.repository.ts, products.repository.ts)
+const LOCK_CART_SQL = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
+const LOCK_ROWS_SQL = `SELECT id, name, price_cents, quantity FROM "${schema}".product WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE`;
+const TAKE_STOCK_SQL = `UPDATE "${schema}".product p SET quantity = p.quantity - t.quantity, updated_at = now()
+  FROM unnest($1::int[], $2::int[]) AS t(id, quantity)
+ WHERE p.id = t.id AND p.quantity >= t.quantity`;
+const INSERT_ORDER_SQL = `WITH placed AS (
+   INSERT INTO "${schema}".orders (id, sid, cart_id, user_id, subtotal_cents, discount_cents, total_cents, coupon_code, coupon_name, idempotency_key, cart_fingerprint, created_at)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id)
+ INSERT INTO "${schema}".order_line (order_id, product_id, name, price_cents, quantity, line_total_cents, line_discount_cents)
+ SELECT placed.id, t.* FROM placed, unnest($13::int[], $14::varchar[], $15::int[], $16::int[], $17::bigint[], $18::bigint[]) AS t`;
+const LINE_VALUE = /^(\d+)(?:@(\d+))?$/;
 
 function send(res, status, obj) {
   const body = JSON.stringify(obj);
@@ -141,6 +183,88 @@ async function updateCart(req, res) {
   send(res, 200, view);
 }
 
+/** The cart hash (HGETALL) as lines {pid, quantity}; the coupon field is left out (no coupons here). */
+function cartLines(hash) {
+  const lines = [];
+  for (const [field, value] of Object.entries(hash)) {
+    if (field === 'coupon') continue;
+    const m = LINE_VALUE.exec(value);
+    if (m) lines.push({ pid: Number(field), quantity: Number(m[1]) });
+  }
+  return lines.sort((a, b) => a.pid - b.pid);
+}
+
+class Refusal extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+async function checkout(req, res, sid) {
+  req.resume(); // the body (expectedTotal) is not used here
+  if (!SID_RE.test(sid)) return fail(res, 400, 'validation_failed', 'sid: invalid');
+  const key = `cart:${sid}`;
+  const client = await pool.connect();
+  let broken;
+  let order;
+  let lines;
+  try {
+    await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+    try {
+      await client.query(LOCK_CART_SQL, [`cart:${sid}`]);
+      lines = cartLines(await redis.hgetall(key));
+      if (lines.length === 0) throw new Refusal(409, 'cart_empty', `Cart ${sid} is empty`);
+      const rows = (await client.query(LOCK_ROWS_SQL, [lines.map((l) => l.pid)])).rows;
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const problems = [];
+      for (const l of lines) {
+        const p = byId.get(l.pid);
+        const status = !p ? 'deleted' : p.quantity <= 0 ? 'out_of_stock' : p.quantity < l.quantity ? 'insufficient_stock' : 'ok';
+        if (status !== 'ok') problems.push({ pid: l.pid, incart: l.quantity, instock: p ? p.quantity : 0, status });
+      }
+      const short = () => new Refusal(409, 'cart_not_purchasable', `${problems.length} line(s) cannot be bought at the current stock; nothing was charged`, { lines: problems });
+      if (problems.length > 0) throw short();
+      const taken = await client.query(TAKE_STOCK_SQL, [lines.map((l) => l.pid), lines.map((l) => l.quantity)]);
+      if (taken.rowCount !== lines.length) {
+        for (const l of lines) problems.push({ pid: l.pid, incart: l.quantity, instock: byId.get(l.pid).quantity, status: 'insufficient_stock' });
+        throw short();
+      }
+      const items = lines.map((l) => {
+        const p = byId.get(l.pid);
+        return { pid: l.pid, name: p.name, priceCents: p.price_cents, quantity: l.quantity, lineCents: p.price_cents * l.quantity };
+      });
+      const subtotal = items.reduce((a, i) => a + i.lineCents, 0);
+      const fingerprint = crypto.createHash('sha256').update(`${lines.map((l) => `${l.pid}:${l.quantity}`).join(',')}|`).digest('hex');
+      order = { id: crypto.randomUUID(), items, subtotal, createdAt: new Date() };
+      await client.query(INSERT_ORDER_SQL, [
+        order.id, sid, sid, null, subtotal, 0, subtotal, null, null, null, fingerprint, order.createdAt,
+        items.map((i) => i.pid), items.map((i) => i.name), items.map((i) => i.priceCents), items.map((i) => i.quantity), items.map((i) => i.lineCents), items.map(() => 0),
+      ]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e) => (broken = e)); // a connection that cannot roll back is closed
+      throw err;
+    }
+  } finally {
+    client.release(broken);
+  }
+  await redis.cartRemoveLines(key, ttl, ...lines.map((l) => l.pid));
+  send(res, 201, {
+    id: order.id,
+    status: 'placed',
+    sid,
+    items: order.items.map((i) => ({ pid: i.pid, name: i.name, price: i.priceCents / 100, quantity: i.quantity, lineDiscount: 0, lineTotal: i.lineCents / 100 })),
+    subtotal: order.subtotal / 100,
+    discount: 0,
+    total: order.subtotal / 100,
+    coupon: null,
+    createdAt: order.createdAt.toISOString(),
+  });
+}
+
 async function health(res) {
   await Promise.all([pool.query('SELECT 1'), redis.ping()]);
   send(res, 200, { status: 'ok' });
@@ -153,7 +277,9 @@ const server = http.createServer((req, res) => {
   res.once('close', () => active--);
   if (closing) res.setHeader('connection', 'close');
   let work;
+  const co = req.method === 'POST' && /^\/api\/carts\/([^/?]+)\/checkout(?:\?.*)?$/.exec(req.url);
   if (req.method === 'POST' && req.url === '/api/updatecart') work = updateCart(req, res);
+  else if (co) work = Promise.resolve().then(() => checkout(req, res, decodeURIComponent(co[1])));
   else if (req.method === 'GET' && req.url === '/health') work = health(res);
   else {
     req.resume();
@@ -161,6 +287,8 @@ const server = http.createServer((req, res) => {
   }
   work.catch((err) => {
     if (res.headersSent) return res.destroy();
+    if (err instanceof URIError) return fail(res, 400, 'validation_failed', 'sid: invalid');
+    if (err instanceof Refusal) return fail(res, err.status, err.code, err.message, err.details ? { details: err.details } : undefined);
     if (err && err.status) return fail(res, err.status, err.status === 413 ? 'payload_too_large' : 'malformed_json', err.message);
     console.error('baseline error:', err);
     fail(res, 500, 'internal_error', 'Internal error');
