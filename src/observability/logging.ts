@@ -5,8 +5,6 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
-// nestjs-pino's request context: its Logger writes through the logger stored here
-import { storage, Store } from 'nestjs-pino/storage';
 import { isOutage, responseErrorOf } from './request-context';
 
 export type LogFormat = 'json' | 'pretty';
@@ -140,25 +138,8 @@ function requestLevel(reply: FastifyReply, route: string | null): pino.Level {
 }
 
 /**
- * A request's context for Nest's `Logger` (nestjs-pino reads `storage.getStore().logger`): a
- * child logger carrying the requestId, made only when something is logged.
- */
-function requestStore(root: pino.Logger, requestId: string): Store {
-  let logger: pino.Logger | undefined;
-  return {
-    get logger() {
-      return (logger ??= root.child({ requestId }));
-    },
-    set logger(value: pino.Logger) {
-      logger = value;
-    },
-  } as Store;
-}
-
-/**
  * Request ids and the request log, as Fastify hooks:
  * - every response carries `X-Request-Id` (the accepted or generated id; see createHttpAdapter);
- * - the route handler runs with the request's logger as the logger of every Nest `Logger` call;
  * - one line per request when it ends: method, route pattern, status, duration, request id,
  *   instance; a 5xx at error level with the error and its cause. No URL query, headers or bodies
  *   (they carry sids, login codes, tokens and keys). Nothing is built for a level that is off.
@@ -168,8 +149,6 @@ export function logRequests(fastify: FastifyInstance, root: pino.Logger): void {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  // after the body is read: a listener on the request stream would otherwise run outside this context
-  fastify.addHook('preHandler', (request, _reply, done) => storage.run(requestStore(root, request.id), done));
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = routePattern(request);
     const level = requestLevel(reply, route);

@@ -22,7 +22,8 @@ export const MEMORY_TIER_SIZE = 50_000;
     CacheModule.registerAsync({
       inject: [AppConfig, REDIS_CLIENT],
       useFactory: (config: AppConfig, redis: RedisClient | null) => {
-        const memory = new Keyv({ store: new KeyvCacheableMemory({ lruSize: MEMORY_TIER_SIZE }), namespace: '' });
+        // objects kept as they are, not copied or turned into JSON per read (they are frozen), in one Map (no key hashing)
+        const memory = new Keyv({ store: new KeyvCacheableMemory({ lruSize: MEMORY_TIER_SIZE, storeHashSize: 1, useClone: false }), namespace: '', serialize: undefined, deserialize: undefined });
         // cache-manager-ioredis-yet is written against cache-manager 5's store type; KeyvAdapter takes that shape
         const shared = redis ? new Keyv({ store: new KeyvAdapter({ name: 'redis', ...redisInsStore(redis) } as unknown as CacheManagerStore), namespace: '' }) : null;
         return { stores: shared ? [memory, shared] : [memory], ttl: config.productCacheTtlMs };

@@ -94,14 +94,15 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
       const fromShared = await within(shared.getMany<CatalogueProduct>(missing.map(keyOf)), SHARED_WAIT_MS).catch(() => this.sharedFailed([] as (CatalogueProduct | undefined)[]));
       const hits = missing.flatMap((_id, i) => (fromShared[i] ? [fromShared[i]] : []));
       for (const p of hits) found.set(p.id, p);
-      if (generation === this.generation && hits.length > 0) await this.memory.setMany(hits.map((p) => ({ key: keyOf(p.id), value: p, ttl: this.ttlMs })));
+      if (generation === this.generation && hits.length > 0) await this.memory.setMany(hits.map((p) => ({ key: keyOf(p.id), value: Object.freeze(p), ttl: this.ttlMs })));
       missing = missing.filter((id) => !found.has(id));
     }
     if (missing.length > 0) {
       const fetched = await this.products.findStockByIds(missing);
       for (const p of fetched) found.set(p.id, p);
       if (generation === this.generation && fetched.length > 0) {
-        const entries = fetched.map((p) => ({ key: keyOf(p.id), value: p, ttl: this.ttlMs }));
+        // frozen: the memory tier hands the same objects to every reader
+        const entries = fetched.map((p) => ({ key: keyOf(p.id), value: Object.freeze(p), ttl: this.ttlMs }));
         const sharedNow = this.sharedTier();
         await Promise.all([this.memory.setMany(entries), sharedNow && within(sharedNow.setMany(entries), SHARED_WAIT_MS).catch(() => this.sharedFailed(undefined))]);
       }

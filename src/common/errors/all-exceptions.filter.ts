@@ -29,24 +29,27 @@ const CODE_BY_STATUS: Record<number, string> = {
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
-  private readonly log = new ThrottledLog((message) => this.logger.error(message));
+  // the request's id goes with the line, as a field (no per-request logging context: see logRequests)
+  private readonly log = new ThrottledLog((message, fields) => this.logger.error(fields ? { ...fields, msg: message } : message));
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const error = bodyError(exception);
-    const { body, extra, retryAfterSeconds } = this.toBody(error);
+    const requestId = requestIdOf(reply);
+    const { body, extra, retryAfterSeconds } = this.toBody(error, requestId);
     // an outage is logged by toBody, once a second: its requests' log lines do not repeat it
     noteError(reply, body.code, error, retryAfterSeconds !== undefined);
     if (reply.sent) return;
     if (retryAfterSeconds !== undefined) reply.header('Retry-After', String(retryAfterSeconds));
-    const requestId = requestIdOf(reply);
     void reply.status(body.statusCode).send({ ...extra, ...body, ...(requestId ? { requestId } : {}) });
   }
 
-  toBody(exception: unknown): { body: ErrorBody; extra?: Record<string, unknown>; retryAfterSeconds?: number } {
+  /** The answer to `exception`; an outage or an unknown error is logged (with `requestId`, when given). */
+  toBody(exception: unknown, requestId?: string): { body: ErrorBody; extra?: Record<string, unknown>; retryAfterSeconds?: number } {
+    const fields = requestId ? { requestId } : undefined;
     const unavailable = asUnavailable(exception);
     if (unavailable) {
-      this.log.note(`${unavailable.code} ${unavailable.reason}`, `${unavailable.code}: ${unavailable.reason}`);
+      this.log.note(`${unavailable.code} ${unavailable.reason}`, `${unavailable.code}: ${unavailable.reason}`, fields);
       return { body: { statusCode: unavailable.status, code: unavailable.code, message: unavailable.message }, retryAfterSeconds: unavailable.retryAfterSeconds };
     }
     if (exception instanceof DomainError) {
@@ -75,7 +78,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { body };
     }
     const kind = exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
-    this.log.note(kind, exception instanceof Error ? (exception.stack ?? kind) : kind);
+    this.log.note(kind, exception instanceof Error ? (exception.stack ?? kind) : kind, fields);
     return { body: { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'internal_error', message: 'Internal server error' } };
   }
 }

@@ -7,19 +7,22 @@ export class ThrottledLog {
   private readonly open = new Map<string, { message: string; repeats: number }>();
 
   constructor(
-    private readonly write: (message: string) => void,
+    private readonly write: (message: string, fields?: Record<string, unknown>) => void,
     private readonly intervalMs = 1000,
   ) {}
 
-  /** Records one occurrence of `kind`; `message` describes it (the latest one is used for the count line). */
-  note(kind: string, message: string): void {
+  /**
+   * Records one occurrence of `kind`; `message` describes it (the latest one is used for the count
+   * line). `fields` (e.g. the request's id) go with the line written at once, not with the count line.
+   */
+  note(kind: string, message: string, fields?: Record<string, unknown>): void {
     const window = this.open.get(kind);
     if (window) {
       window.repeats += 1;
       window.message = message;
       return;
     }
-    this.write(message);
+    this.write(message, fields);
     this.startWindow(kind, message);
   }
 
