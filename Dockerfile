@@ -30,4 +30,4 @@ EXPOSE 3000
 # a Redis or Postgres outage is no reason for that. Route traffic on GET /health/ready (README).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "dist/healthcheck.js"]
 # the heap flags match `npm start` (package.json); see README "Running on real Postgres and Redis"
-CMD ["sh", "-c", "node dist/database/migrate.js && exec node --max-old-space-size=400 --max-semi-space-size=32 dist/main.js"]
+CMD ["sh", "-c", "node dist/database/migrate.js && exec node --max-old-space-size=400 --max-semi-space-size=16 dist/main.js"]

@@ -3,7 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './access/access.decorators';
-import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
+import { answerFrameworkError, BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
 import { applySecurity } from './common/http/security';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { FieldProblemBody } from './common/errors/error-body';
@@ -81,6 +81,7 @@ export function createHttpAdapter(env: NodeJS.ProcessEnv = process.env): Fastify
     skipMiddie: true,
     // a path parameter may be long enough for validation to refuse it (400), not the router (414)
     routerOptions: { maxParamLength: 1024 },
+    frameworkErrors: answerFrameworkError,
   });
 }
 

@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -34,6 +35,10 @@ describe('Embedded default (PGlite + in-memory carts), in its own process', () =
       await request(app.url).put('/api/crudproducts').set('X-API-Key', ADMIN_KEY).send({ id: productId, quantity: 1 }).expect(200);
       expect((await request(app.url).get('/api/viewcart/emb').expect(200)).body.items[0].status).toBe('insufficient_stock');
       await request(app.url).get('/health/ready').expect(200);
+      // HOST unset: every interface, IPv6 as well as IPv4 (Fastify alone would listen on localhost only)
+      await request(app.url.replace('127.0.0.1', '[::1]')).get('/health').expect(200);
+      const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+      if (external) await request(app.url.replace('127.0.0.1', external.address)).get('/health').expect(200);
       // a second process on the same DATA_DIR is refused, not allowed to corrupt it
       await expect(startAppProcess(env, 30_000)).rejects.toThrow(/in use by process \d+ on host/);
 

@@ -51,6 +51,39 @@ describe('Platform: errors, docs, health (e2e)', () => {
     expect(form.body.code).toBe('payload_too_large');
   });
 
+  it('any other media type with a body -> 415 unsupported_media_type; a charset other than UTF-8 too', async () => {
+    for (const type of ['text/plain', 'application/xml', 'multipart/form-data; boundary=x']) {
+      const res = await request(t.http).post('/api/updatecart').set('Content-Type', type).send('sid=a&pid=1').expect(415);
+      expect(res.body).toEqual({ ...errorShape, statusCode: 415, code: 'unsupported_media_type' });
+    }
+    const latin1 = await request(t.http).post('/api/updatecart').set('Content-Type', 'application/json; charset=latin1').send('{"sid":"a","pid":1}').expect(415);
+    expect(latin1.body.code).toBe('unsupported_media_type');
+    await request(t.http).post('/api/updatecart').set('Content-Type', 'application/json; charset=UTF-8').send('{"sid":"a","pid":0}').expect(400);
+  });
+
+  it('an empty JSON body is {} (the usual validation answers), as before the move to Fastify', async () => {
+    const res = await request(t.http).post('/api/updatecart').set('Content-Type', 'application/json').send('').expect(400);
+    expect(res.body.code).toBe('validation_failed');
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['sid', 'pid']);
+  });
+
+  it('attack: __proto__ and constructor.prototype keys in JSON -> 400 malformed_json, nothing polluted', async () => {
+    for (const body of ['{"sid":"a","pid":1,"__proto__":{"polluted":true}}', '{"sid":"a","pid":1,"constructor":{"prototype":{"polluted":true}}}']) {
+      const res = await request(t.http).post('/api/updatecart').set('Content-Type', 'application/json').send(body).expect(400);
+      expect(res.body.code).toBe('malformed_json');
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a URL the router refuses is still a 4xx in the one shape: a path parameter past 1 kB (414; below, the 400 of validation), a broken percent-encoding (400)', async () => {
+    expect((await request(t.http).get(`/api/viewcart/${'a'.repeat(1000)}`).expect(400)).body.details[0].field).toBe('sid');
+    const res = await request(t.http).get(`/api/viewcart/${'a'.repeat(1100)}`).expect(414);
+    expect(res.body).toEqual({ ...errorShape, statusCode: 414, code: 'bad_request' });
+    expect(res.headers['x-request-id']).toBe(res.body.requestId);
+    const badUrl = await request(t.http).get('/api/viewcart/%E0%A4%A').expect(400);
+    expect(badUrl.body).toEqual({ ...errorShape, statusCode: 400, code: 'bad_request' });
+  });
+
   it('a body just under 100 kB is read', async () => {
     const res = await request(t.http).post('/api/updatecart').send({ sid: 'a', pid: 0, pad: 'x'.repeat(90 * 1024) }).expect(400);
     expect(res.body.code).toBe('validation_failed');

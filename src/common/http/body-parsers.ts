@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parse as parseForm } from 'node:querystring';
 import { DomainError, ValidationFailed } from '../errors/domain-error';
 
@@ -45,6 +45,7 @@ function utf8(req: FastifyRequest): boolean {
  * Their failures reach the exception filter, which shapes them with `bodyError`.
  */
 export function registerBodyParsers(fastify: FastifyInstance): void {
+  fastify.removeContentTypeParser('text/plain'); // Fastify's default: no route reads text
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
     if (!utf8(req)) return done(unsupportedCharset(), undefined);
@@ -70,4 +71,14 @@ export function bodyError(err: unknown): unknown {
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'payload_too_large', 'The request body is larger than 100 kB');
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new DomainError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', 'Unsupported Content-Type: send application/json or application/x-www-form-urlencoded');
   return new DomainError(e.statusCode, 'bad_request', 'The request could not be read');
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL its router refuses before any route or hook runs (a broken
+ * percent-encoding, a path parameter over 1 kB) is answered in the one error shape too.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const refusal = bodyError(error);
+  const { status, code, message } = refusal instanceof DomainError ? refusal : new DomainError(HttpStatus.BAD_REQUEST, 'bad_request', 'The request could not be read');
+  void reply.code(status).header('X-Request-Id', request.id).send({ statusCode: status, code, message, requestId: request.id });
 }
