@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { AnswersCartView } from './dto/cart-view.schema';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Caller, Shopper } from '../access/access.decorators';
 import type { Authenticated } from '../access/tokens.service';
@@ -21,6 +22,7 @@ const SidParam = () => ApiParam({ name: 'sid', description: 'Cart session id: 1-
 export class CartController {
   constructor(private readonly carts: CartService) {}
 
+  @AnswersCartView()
   @Get()
   @SidParam()
   @ApiOperation({ summary: 'View a cart, reconciled with the live catalogue (an unknown sid is an empty cart)' })
@@ -29,6 +31,7 @@ export class CartController {
     return this.carts.view(cartOf(sid, caller));
   }
 
+  @AnswersCartView()
   @Post('items')
   @RateLimit()
   @HttpCode(200)
@@ -41,6 +44,7 @@ export class CartController {
     return this.carts.addItem(cartOf(sid, caller), dto.pid, dto.quantity);
   }
 
+  @AnswersCartView()
   @Put('items/:pid')
   @IdParam('pid', 'Product id')
   @RateLimit()
@@ -53,6 +57,7 @@ export class CartController {
     return this.carts.setItem(cartOf(sid, caller), pid, dto.quantity);
   }
 
+  @AnswersCartView()
   @Delete('items/:pid')
   @IdParam('pid', 'Product id')
   @ApiNotFoundResponse({ type: ErrorBody, description: '`product_not_found`: the pid is neither in the cart nor in the catalogue' })
@@ -64,6 +69,7 @@ export class CartController {
     return this.carts.removeItem(cartOf(sid, caller), pid);
   }
 
+  @AnswersCartView()
   @Post('coupon')
   @RateLimit()
   @HttpCode(200)
@@ -76,6 +82,7 @@ export class CartController {
     return this.carts.applyCoupon(cartOf(sid, caller), dto.code);
   }
 
+  @AnswersCartView()
   @Delete('coupon')
   @RateLimit()
   @SidParam()

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { AnswersCartView } from './dto/cart-view.schema';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, LoggedIn } from '../access/access.decorators';
 import type { Authenticated } from '../access/tokens.service';
@@ -15,6 +16,7 @@ import { RateLimit } from '../rate-limit/rate-limit.module';
 export class MyCartController {
   constructor(private readonly carts: CartService) {}
 
+  @AnswersCartView()
   @Post('merge')
   @RateLimit()
   @HttpCode(200)

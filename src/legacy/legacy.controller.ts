@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { AnswersCartView } from '../cart/dto/cart-view.schema';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, Caller, Shopper } from '../access/access.decorators';
 import type { Authenticated } from '../access/tokens.service';
@@ -62,6 +63,7 @@ export class LegacyController {
     return this.products.delete(id);
   }
 
+  @AnswersCartView()
   @Post('updatecart')
   @RateLimit()
   @Shopper()
@@ -84,6 +86,7 @@ export class LegacyController {
     }
   }
 
+  @AnswersCartView()
   @Get('viewcart/:sid')
   @Shopper()
   @ApiOperation({ summary: 'View a cart (an unknown sid is an empty cart)' })
@@ -93,6 +96,7 @@ export class LegacyController {
     return this.carts.view(cartOf(sid, caller));
   }
 
+  @AnswersCartView()
   @Get('viewcart')
   @Shopper()
   @ApiOperation({ summary: 'View a cart, sid in the query' })

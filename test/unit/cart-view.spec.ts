@@ -1,3 +1,5 @@
+import fastJson from 'fast-json-stringify';
+import { CART_VIEW_JSON_SCHEMA } from '../../src/cart/dto/cart-view.schema';
 import type { CartLine } from '../../src/cart/cart.repository';
 import { reconcileCart } from '../../src/cart/cart-view';
 import { lineStatus } from '../../src/products/stock-rules';
@@ -207,5 +209,33 @@ describe('reconcileCart', () => {
       const { view } = reconcileCart('s', lines(91), products(91));
       expect(view.notices).toEqual([{ code: 'cart_total_too_large', limit: 9_999_999_999_999.99, message: expect.stringContaining('9999999999999.99') }]);
     });
+  });
+});
+
+describe('CART_VIEW_JSON_SCHEMA (the serializer the cart routes answer with)', () => {
+  // fast-json-stringify drops what its schema does not name: the compiled serializer must write
+  // every field of every kind of view as JSON.stringify does
+  const serialize = fastJson(CART_VIEW_JSON_SCHEMA as object);
+
+  it.each([
+    ['an empty cart', reconcileCart('s0', [], []).view],
+    [
+      'lines of every status, a deleted product, a price change, a coupon',
+      reconcileCart(
+        's1',
+        [
+          { pid: 1, quantity: 2, seenPriceCents: 1000 },
+          { pid: 2, quantity: 5 },
+          { pid: 3, quantity: 1 },
+          { pid: 4, quantity: 1 },
+        ],
+        [product(1, 1250, 10), product(2, 199, 3), product(3, 5, 0)],
+        { code: 'TEN', name: 'Ten off', multiplierBp: 10_000, flatoffCents: 1000, uptoCents: 0, appliesTo: 'cart', productIds: [] },
+      ).view,
+    ],
+    ['a subtotal above the limit', reconcileCart('s2', [{ pid: 1, quantity: 1000 }], [product(1, 99999999999999, 1000)]).view],
+    ['a coupon dropped by the service', { ...reconcileCart('s3', [], []).view, notices: [{ code: 'coupon_dropped', coupon: 'OLD', reason: 'expired', message: 'Coupon OLD was removed' }] }],
+  ])('%s', (_name, view) => {
+    expect(JSON.parse(serialize(view))).toEqual(JSON.parse(JSON.stringify(view)));
   });
 });
