@@ -25,7 +25,11 @@ export const QUERY_TIMEOUT_GRACE_MS = 1000;
 /** TypeORM options for a real server or the embedded one; schema changes only through migrations. */
 export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOptions {
   const extra: Record<string, unknown> = { max: target.poolSize, connectionTimeoutMillis: target.poolTimeoutMs ?? 5000, keepAlive: true };
-  if (target.schema) extra.options = `-c search_path=${target.schema}`;
+  // READ COMMITTED as the connection's default (whatever the server's is), so a transaction is one
+  // START TRANSACTION: TypeORM sends SET TRANSACTION ISOLATION LEVEL as a second round trip when asked
+  const options = ['-c default_transaction_isolation=read\\ committed'];
+  if (target.schema) options.push(`-c search_path=${target.schema}`);
+  extra.options = options.join(' ');
   if (target.statementTimeoutMs) {
     extra.statement_timeout = target.statementTimeoutMs;
     extra.idle_in_transaction_session_timeout = target.statementTimeoutMs;

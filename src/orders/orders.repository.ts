@@ -49,9 +49,12 @@ export class OrdersRepository {
     this.statementTimeoutMs = config.database.url ? config.database.statementTimeoutMs : 0;
   }
 
-  /** Runs `work` in one READ COMMITTED transaction; the helpers take its manager. */
+  /**
+   * Runs `work` in one READ COMMITTED transaction (the connections' default, data-source-options.ts:
+   * naming the level here would cost a SET TRANSACTION round trip); the helpers take its manager.
+   */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('READ COMMITTED', work);
+    return this.dataSource.transaction(work);
   }
 
   /**
@@ -59,17 +62,24 @@ export class OrdersRepository {
    * lock: it is released at commit or rollback, and by Postgres when the holder's connection dies,
    * so a crashed instance never leaves it behind). Waits at most `waitMs`, then CartLockTimeout;
    * less when DATABASE_STATEMENT_TIMEOUT_MS would cancel the wait first (then half a second less).
+   *
+   * One statement: lock_timeout set, the lock, lock_timeout back to none (for the row locks that
+   * follow, bounded by the statement timeout as before). Each step is a subquery fenced by OFFSET 0,
+   * so the one inside runs first: the order is the plan's, not the select list's.
    */
   async lockCart(manager: EntityManager, cartId: string, waitMs: number): Promise<void> {
     const wait = this.statementTimeoutMs ? Math.max(100, Math.min(waitMs, this.statementTimeoutMs - 500)) : waitMs;
-    await manager.query(`SELECT set_config('lock_timeout', $1, true)`, [`${wait}ms`]);
     try {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [cartLockKey(cartId)]);
+      await manager.query(
+        `SELECT set_config('lock_timeout', '0', true) FROM
+           (SELECT pg_advisory_xact_lock(hashtextextended($2, 0)) FROM
+              (SELECT set_config('lock_timeout', $1, true) OFFSET 0) AS bounded OFFSET 0) AS locked`,
+        [`${wait}ms`, cartLockKey(cartId)],
+      );
     } catch (err) {
       if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new CartLockTimeout();
       throw err;
     }
-    await manager.query(`SELECT set_config('lock_timeout', '0', true)`);
   }
 
   /** Takes the cart's checkout lock for the rest of the transaction if it is free; false when a checkout holds it. */
