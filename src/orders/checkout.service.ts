@@ -50,8 +50,8 @@ type Outcome = { placed: NewOrder; cart: StoredCart } | { replayed: Order };
  * Turns a cart into an order in one Postgres transaction. One checkout per cart at a time: the
  * transaction first takes the cart's advisory lock (released at commit, rollback, or when the
  * holder's connection dies), so a double click, a second device or a retry racing the first waits
- * for it and then sees what it left. Then: finish the clear of any earlier order of this cart,
- * read the cart, lock the products in id order, check every line at its current stock, lock and
+ * for it and then sees what it left. Then: look up the cart's orders with a pending clear and
+ * the one placed with this Idempotency-Key (one query), finish those clears, read the cart, lock the products in id order, check every line at its current stock, lock and
  * check the coupon (coupon-rules.ts), price it (within MAX_TOTAL, and at the total the buyer
  * expected when they said), take the stock with a conditional update, insert the order.
  * Any refusal rolls everything back and keeps the cart.
@@ -94,17 +94,18 @@ export class CheckoutService {
     expectedTotalCents: Cents | undefined,
   ): Promise<Outcome> {
     await this.orders.lockCart(manager, cartId, CART_LOCK_WAIT_MS);
-    await this.pending.finish(manager, cartId);
+    // after the lock (a statement sees what was committed when it started): an order the checkout
+    // we waited for placed is seen, whether its clear is pending or it used our key
+    const { pendingClears, placedWithKey } = await this.orders.lookUpForCheckout(manager, cartId, key);
+    if (pendingClears) await this.pending.finish(manager, cartId);
     const cart = await this.carts.contents(cartId);
     const fingerprint = cartFingerprint(cart);
-    if (key) {
-      const earlier = await this.orders.findByIdempotencyKey(cartId, key, manager);
-      if (earlier) {
-        // the same key again: the same order, as long as the cart is the one it bought (or empty since)
-        const cartGone = cart.lines.length === 0;
-        if (!cartGone && fingerprint !== earlier.cartFingerprint) throw new IdempotencyKeyReused();
-        return { replayed: earlier };
-      }
+    const earlier = placedWithKey ? await this.orders.findPlaced(manager, placedWithKey) : null;
+    if (earlier) {
+      // the same key again: the same order, as long as the cart is the one it bought (or empty since)
+      const cartGone = cart.lines.length === 0;
+      if (!cartGone && fingerprint !== earlier.cartFingerprint) throw new IdempotencyKeyReused();
+      return { replayed: earlier };
     }
     if (cart.lines.length === 0) throw new CartEmpty(sid);
     try {

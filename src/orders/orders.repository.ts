@@ -82,6 +82,18 @@ export class OrdersRepository {
     }
   }
 
+  /**
+   * Under the cart's lock, in one statement: whether the cart has orders whose clear is pending
+   * (pending-clears.ts), and the id of the order it placed with `key` (null: none, or no key).
+   */
+  async lookUpForCheckout(manager: EntityManager, cartId: string, key: string | null): Promise<{ pendingClears: boolean; placedWithKey: string | null }> {
+    const rows = (await manager.query(
+      `SELECT id, cart_cleared, idempotency_key = $2 AS keyed FROM orders WHERE cart_id = $1 AND (cart_cleared = false OR idempotency_key = $2)`,
+      [cartId, key],
+    )) as { id: string; cart_cleared: boolean; keyed: boolean | null }[];
+    return { pendingClears: rows.some((r) => !r.cart_cleared), placedWithKey: rows.find((r) => r.keyed)?.id ?? null };
+  }
+
   /** Takes the cart's checkout lock for the rest of the transaction if it is free; false when a checkout holds it. */
   async tryLockCart(manager: EntityManager, cartId: string): Promise<boolean> {
     const [row] = (await manager.query(`SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked`, [cartLockKey(cartId)])) as { locked: boolean }[];
@@ -129,9 +141,9 @@ export class OrdersRepository {
     return this.orders.findOne({ where: { id }, relations: { lines: true }, order: { lines: { productId: 'ASC' } } });
   }
 
-  /** The order this cart placed with this key (keys are scoped to their cart), inside the checkout's transaction. */
-  findByIdempotencyKey(cartId: string, key: string, manager: EntityManager): Promise<Order | null> {
-    return manager.getRepository(Order).findOne({ where: { cartId, idempotencyKey: key }, relations: { lines: true }, order: { lines: { productId: 'ASC' } } });
+  /** An order with its lines, inside the caller's transaction (a replay, after lookUpForCheckout). */
+  findPlaced(manager: EntityManager, id: string): Promise<Order | null> {
+    return manager.getRepository(Order).findOne({ where: { id }, relations: { lines: true }, order: { lines: { productId: 'ASC' } } });
   }
 
   /** Newest first; only the user's own when `userId` is given. */

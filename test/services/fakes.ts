@@ -105,7 +105,12 @@ export class FakeOrders {
       return Promise.resolve();
     },
     findUncleared: (_m: EntityManager, cartId: string) => Promise.resolve(this.orders.filter((o) => o.cartId === cartId && !o.cartCleared)),
-    findByIdempotencyKey: (cartId: string, key: string) => Promise.resolve(this.orders.find((o) => o.cartId === cartId && o.idempotencyKey === key) ?? null),
+    lookUpForCheckout: (_m: EntityManager, cartId: string, key: string | null) =>
+      Promise.resolve({
+        pendingClears: this.orders.some((o) => o.cartId === cartId && !o.cartCleared),
+        placedWithKey: (key && this.orders.find((o) => o.cartId === cartId && o.idempotencyKey === key)?.id) ?? null,
+      }),
+    findPlaced: (_m: EntityManager, id: string) => Promise.resolve(this.orders.find((o) => o.id === id) ?? null),
   } as unknown as OrdersRepository;
 }
 
