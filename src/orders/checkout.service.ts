@@ -80,8 +80,8 @@ export class CheckoutService {
       throw err;
     }
     if ('replayed' in outcome) return { order: toOrderDto(outcome.replayed), replayed: true };
-    await this.stock.changed(outcome.cart.lines.map((l) => l.pid));
-    await this.clearBought(outcome.placed.id, cartId, outcome.cart);
+    // independent: the catalogue caches and the cart are told at once
+    await Promise.all([this.stock.changed(outcome.cart.lines.map((l) => l.pid)), this.clearBought(outcome.placed.id, cartId, outcome.cart)]);
     return { order: toOrderDto(outcome.placed), replayed: false };
   }
 
@@ -194,13 +194,14 @@ export class CheckoutService {
   }
 
   /**
-   * Takes what the order bought out of the cart and records that on the order. A failure here does
-   * not undo the order: the cart's next view, change or checkout finishes it (pending-clears.ts).
+   * Takes what the order bought out of the cart and records that on the order (batched with other
+   * checkouts' marks). A failure here does not undo the order: the cart's next view, change or
+   * checkout finishes it (pending-clears.ts).
    */
   private async clearBought(orderId: string, cartId: string, bought: StoredCart): Promise<void> {
     try {
       await this.carts.removePurchased(cartId, bought);
-      await this.orders.markCartCleared(orderId);
+      await this.pending.markCleared(orderId);
     } catch (err) {
       this.pending.remember(cartId);
       this.logger.error(`order ${orderId} placed but cart ${cartId} not cleared yet: ${err instanceof Error ? err.message : String(err)}`);

@@ -121,9 +121,14 @@ export class OrdersRepository {
     }
   }
 
-  /** Records that the order's lines left its cart; inside the caller's transaction when `manager` is given. */
-  async markCartCleared(id: string, manager?: EntityManager): Promise<void> {
-    await (manager ? manager.getRepository(Order) : this.orders).update({ id }, { cartCleared: true });
+  /** Records that the order's lines left its cart, inside the caller's transaction. */
+  async markCartCleared(id: string, manager: EntityManager): Promise<void> {
+    await manager.getRepository(Order).update({ id }, { cartCleared: true });
+  }
+
+  /** Records that these orders' lines left their carts, in one statement (its own transaction). */
+  async markCartsCleared(ids: string[]): Promise<void> {
+    await this.dataSource.query(`UPDATE orders SET cart_cleared = true WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   /** This cart's orders whose bought lines are still in it (the partial index orders_uncleared_cart). */

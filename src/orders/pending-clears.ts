@@ -21,7 +21,13 @@ const boughtBy = (order: Order): StoredCart => ({ lines: order.lines.map((l) => 
  * Views cost nothing for this: each instance keeps the set of carts with such orders (usually
  * empty), re-read from Postgres in the background at most once a second while carts are used, and
  * updated at once when its own clear fails. So the instance that placed the order finishes the
- * clear at the cart's very next use, any other instance at its first use a second later.
+ * clear at the cart's very next use, any other instance at its first use a second later. A
+ * checkout learns it under the lock, in the statement that looks up its Idempotency-Key.
+ *
+ * Orders are placed with `cart_cleared = false`, so a crash right after the commit leaves them
+ * pending. The marks of clears that worked are batched: checkouts finishing while one mark is being
+ * written wait for it and go together in the next UPDATE (one statement and one commit for all of
+ * them, not one per order). Each checkout still answers only once its order is marked.
  */
 @Injectable()
 export class PendingClears implements OnModuleInit {
@@ -32,6 +38,9 @@ export class PendingClears implements OnModuleInit {
   private remembered = new Set<string>();
   private readAt = 0;
   private reading = false;
+  /** Orders whose clear worked, waiting for the mark being written to end. */
+  private toMark: { id: string; done: (err?: unknown) => void }[] = [];
+  private marking = false;
 
   constructor(
     private readonly orders: OrdersRepository,
@@ -46,6 +55,30 @@ export class PendingClears implements OnModuleInit {
   remember(cartId: string): void {
     this.carts.add(cartId);
     this.remembered.add(cartId);
+  }
+
+  /** Records that the order's lines left its cart (cart_cleared), in the next batch of marks; resolves once written. */
+  markCleared(orderId: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.toMark.push({ id: orderId, done: (err) => (err === undefined ? resolve() : reject(err as Error)) });
+      if (!this.marking) this.writeMarks();
+    });
+  }
+
+  /** Writes every queued mark in one statement, then the ones queued meanwhile, until none is left. */
+  private writeMarks(): void {
+    const batch = this.toMark;
+    this.toMark = [];
+    this.marking = true;
+    const settle = (err?: unknown) => {
+      for (const b of batch) b.done(err);
+      if (this.toMark.length > 0) this.writeMarks();
+      else this.marking = false;
+    };
+    this.orders.markCartsCleared(batch.map((b) => b.id)).then(
+      () => settle(),
+      (err: unknown) => settle(err ?? new Error('marking orders cleared failed')),
+    );
   }
 
   /** Finishes the cart's pending clears, if it has any, unless a checkout holds the cart (it finishes them itself). */

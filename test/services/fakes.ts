@@ -104,6 +104,10 @@ export class FakeOrders {
       if (o) o.cartCleared = true;
       return Promise.resolve();
     },
+    markCartsCleared: (ids: string[]) => {
+      for (const o of this.orders) if (ids.includes(o.id)) o.cartCleared = true;
+      return Promise.resolve();
+    },
     findUncleared: (_m: EntityManager, cartId: string) => Promise.resolve(this.orders.filter((o) => o.cartId === cartId && !o.cartCleared)),
     lookUpForCheckout: (_m: EntityManager, cartId: string, key: string | null) =>
       Promise.resolve({
