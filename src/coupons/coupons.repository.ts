@@ -48,6 +48,9 @@ export class CouponsRepository {
   async lockByCode(manager: EntityManager, code: string): Promise<CouponWithProducts | null> {
     const coupon = await manager.getRepository(Coupon).createQueryBuilder('c').where('lower(c.code) = lower(:code)', { code }).setLock('pessimistic_write').getOne();
     if (!coupon) return null;
+    // a coupon on the whole cart has no links, and cannot gain one while its row is locked (see update
+    // and attachProduct): nothing more to read
+    if (coupon.appliesTo === 'cart') return { ...coupon, productIds: [] };
     // the links in a statement of their own, after the lock: a statement sees what was committed
     // when it started, so one that waited for the lock would miss a link attached meanwhile
     const links = (await manager.query('SELECT product_id FROM coupon_product WHERE coupon_id = $1 ORDER BY product_id', [coupon.id])) as { product_id: number }[];
