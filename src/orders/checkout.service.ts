@@ -72,7 +72,7 @@ export class CheckoutService {
     const { cartId, userId, sid } = cart;
     let outcome: Outcome;
     try {
-      outcome = await this.orders.transaction((manager) => this.underLock(manager, sid, cartId, userId, idempotencyKey ?? null, expectedTotalCents));
+      outcome = await this.orders.transactionLockingCart(cartId, CART_LOCK_WAIT_MS, (manager) => this.underLock(manager, sid, cartId, userId, idempotencyKey ?? null, expectedTotalCents));
     } catch (err) {
       if (err instanceof CartLockTimeout) throw new CheckoutInProgress();
       // the cart lock serialises requests with one key, so only a checkout outside it could take the key: retry
@@ -93,12 +93,15 @@ export class CheckoutService {
     key: string | null,
     expectedTotalCents: Cents | undefined,
   ): Promise<Outcome> {
-    await this.orders.lockCart(manager, cartId, CART_LOCK_WAIT_MS);
-    // after the lock (a statement sees what was committed when it started): an order the checkout
-    // we waited for placed is seen, whether its clear is pending or it used our key
-    const { pendingClears, placedWithKey } = await this.orders.lookUpForCheckout(manager, cartId, key);
-    if (pendingClears) await this.pending.finish(manager, cartId);
-    const cart = await this.carts.contents(cartId);
+    // under the lock (a statement sees what was committed when it started): an order the checkout
+    // we waited for placed is seen, whether its clear is pending or it used our key. The cart is read
+    // meanwhile, and again in the rare case a pending clear changed it.
+    const [{ pendingClears, placedWithKey }, read] = await Promise.all([this.orders.lookUpForCheckout(manager, cartId, key), this.carts.contents(cartId)]);
+    let cart = read;
+    if (pendingClears) {
+      await this.pending.finish(manager, cartId);
+      cart = await this.carts.contents(cartId);
+    }
     const fingerprint = cartFingerprint(cart);
     const earlier = placedWithKey ? await this.orders.findPlaced(manager, placedWithKey) : null;
     if (earlier) {

@@ -88,7 +88,8 @@ export class FakeOrders {
         throw err;
       }
     },
-    lockCart: () => (this.lockHeld ? Promise.reject(new CartLockTimeout()) : Promise.resolve()),
+    transactionLockingCart: <T>(_cartId: string, _waitMs: number, work: (m: EntityManager) => Promise<T>): Promise<T> =>
+      this.lockHeld ? Promise.reject(new CartLockTimeout()) : this.repo.transaction(work),
     tryLockCart: () => Promise.resolve(!this.lockHeld),
     cartsWithUnclearedOrders: () => Promise.resolve([...new Set(this.orders.filter((o) => !o.cartCleared).map((o) => o.cartId))]),
     insertOrder: (_m: EntityManager, o: NewOrder) => {
