@@ -14,7 +14,7 @@ import { lineStatus } from '../products/stock-rules';
 import { StockService } from '../products/stock.service';
 import { OrderDto } from './dto/order.dto';
 import { CartEmpty, CartNotPurchasable, CheckoutInProgress, IdempotencyKeyReused, TotalChanged, UnpurchasableLine } from './orders.errors';
-import { CartLockTimeout, IdempotencyKeyTaken, NewOrder, OrdersRepository } from './orders.repository';
+import { CartLockTimeout, CartOrders, IdempotencyKeyTaken, NewOrder, OrdersRepository } from './orders.repository';
 import { toOrderDto } from './orders.service';
 import { PendingClears } from './pending-clears';
 import type { Order } from './order.entity';
@@ -50,8 +50,8 @@ type Outcome = { placed: NewOrder; cart: StoredCart } | { replayed: Order };
  * Turns a cart into an order in one Postgres transaction. One checkout per cart at a time: the
  * transaction first takes the cart's advisory lock (released at commit, rollback, or when the
  * holder's connection dies), so a double click, a second device or a retry racing the first waits
- * for it and then sees what it left. Then: look up the cart's orders with a pending clear and
- * the one placed with this Idempotency-Key (one query), finish those clears, read the cart, lock the products in id order, check every line at its current stock, lock and
+ * for it and then sees what it left: the cart's orders with a pending clear and the one placed
+ * with this Idempotency-Key are read with the lock. Then: finish those clears, read the cart, lock the products in id order, check every line at its current stock, lock and
  * check the coupon (coupon-rules.ts), price it (within MAX_TOTAL, and at the total the buyer
  * expected when they said), take the stock with a conditional update, insert the order.
  * Any refusal rolls everything back and keeps the cart.
@@ -72,7 +72,8 @@ export class CheckoutService {
     const { cartId, userId, sid } = cart;
     let outcome: Outcome;
     try {
-      outcome = await this.orders.transactionLockingCart(cartId, CART_LOCK_WAIT_MS, (manager) => this.underLock(manager, sid, cartId, userId, idempotencyKey ?? null, expectedTotalCents));
+      const key = idempotencyKey ?? null;
+      outcome = await this.orders.checkoutTransaction(cartId, key, CART_LOCK_WAIT_MS, (manager, orders) => this.underLock(manager, orders, sid, cartId, userId, key, expectedTotalCents));
     } catch (err) {
       if (err instanceof CartLockTimeout) throw new CheckoutInProgress();
       // the cart lock serialises requests with one key, so only a checkout outside it could take the key: retry
@@ -87,21 +88,15 @@ export class CheckoutService {
 
   private async underLock(
     manager: EntityManager,
+    { pendingClears, placedWithKey }: CartOrders,
     sid: string,
     cartId: string,
     userId: number | null,
     key: string | null,
     expectedTotalCents: Cents | undefined,
   ): Promise<Outcome> {
-    // under the lock (a statement sees what was committed when it started): an order the checkout
-    // we waited for placed is seen, whether its clear is pending or it used our key. The cart is read
-    // meanwhile, and again in the rare case a pending clear changed it.
-    const [{ pendingClears, placedWithKey }, read] = await Promise.all([this.orders.lookUpForCheckout(manager, cartId, key), this.carts.contents(cartId)]);
-    let cart = read;
-    if (pendingClears) {
-      await this.pending.finish(manager, cartId);
-      cart = await this.carts.contents(cartId);
-    }
+    if (pendingClears) await this.pending.finish(manager, cartId);
+    const cart = await this.carts.contents(cartId);
     const fingerprint = cartFingerprint(cart);
     const earlier = placedWithKey ? await this.orders.findPlaced(manager, placedWithKey) : null;
     if (earlier) {

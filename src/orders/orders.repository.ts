@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { escapeLiteral } from 'pg';
-import { DataSource, EntityManager, QueryFailedError, QueryRunner, Repository } from 'typeorm';
+import pg, { escapeLiteral } from 'pg';
+import { DataSource, EntityManager, QueryRunner, Repository } from 'typeorm';
 import type { Cents } from '../common/money';
 import { AppConfig } from '../config/app.config';
 import { isUniqueViolation } from '../database/pg-errors';
@@ -24,6 +24,14 @@ export interface NewOrder {
 }
 
 export class IdempotencyKeyTaken extends Error {}
+
+/** What a cart's orders say, read under its checkout lock. */
+export interface CartOrders {
+  /** Some order's bought lines are still in the cart (pending-clears.ts). */
+  pendingClears: boolean;
+  /** The order this cart placed with the request's Idempotency-Key, if any. */
+  placedWithKey: string | null;
+}
 
 /** Another checkout of the same cart held its lock longer than the caller would wait. */
 export class CartLockTimeout extends Error {}
@@ -58,47 +66,58 @@ export class OrdersRepository {
   /**
    * Runs `work` in one READ COMMITTED transaction (the connections' default, data-source-options.ts:
    * naming the level here would cost a SET TRANSACTION round trip); the helpers take its manager.
-   * The checkout's is transactionLockingCart.
+   * The checkout's is checkoutTransaction.
    */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }
 
   /**
-   * Runs `work` in one READ COMMITTED transaction that holds the cart's checkout lock from its start
-   * (a transaction-level advisory lock: it is released at commit or rollback, and by Postgres when
-   * the holder's connection dies, so a crashed instance never leaves it behind). Waits for the lock
-   * at most `waitMs`, then CartLockTimeout; less when DATABASE_STATEMENT_TIMEOUT_MS would cancel
-   * the wait first (then half a second less).
+   * The checkout's transaction (READ COMMITTED): runs `work` holding the cart's checkout lock from
+   * the start (a transaction-level advisory lock: it is released at commit or rollback, and by
+   * Postgres when the holder's connection dies, so a crashed instance never leaves it behind), with
+   * what the cart's orders say under that lock. Waits for the lock at most `waitMs`, then
+   * CartLockTimeout; less when DATABASE_STATEMENT_TIMEOUT_MS would cancel the wait first (then half
+   * a second less).
    *
-   * START TRANSACTION and the lock go to Postgres in one message, a simple query of two statements
-   * (so without bind parameters: the values are escaped literals), and the lock statement sets
-   * lock_timeout, takes the lock and resets lock_timeout (the row locks that follow are bounded by
-   * the statement timeout only, as before). Each step of it is a subquery fenced by OFFSET 0, so the
-   * one inside runs first: the order is the plan's, not the select list's. One round trip where
-   * TypeORM's transaction and separate statements took five.
+   * One round trip before `work` (was six: TypeORM's START TRANSACTION and SET TRANSACTION, lock_timeout
+   * set and reset around the lock, the orders read): a simple query of three statements, so without
+   * bind parameters (the values are escaped literals):
+   * - START TRANSACTION;
+   * - lock_timeout set, the lock, lock_timeout reset (the row locks that follow are bounded by the
+   *   statement timeout only, as before), each a subquery fenced by OFFSET 0, so the one inside runs
+   *   first: the order is the plan's, not the select list's;
+   * - the orders whose clear is pending and the one placed with `key`. Each statement of such a
+   *   query takes its own snapshot (READ COMMITTED), after the one before it ended: this one sees
+   *   what the checkout we waited for committed.
    */
-  async transactionLockingCart<T>(cartId: string, waitMs: number, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async checkoutTransaction<T>(cartId: string, key: string | null, waitMs: number, work: (manager: EntityManager, orders: CartOrders) => Promise<T>): Promise<T> {
     const wait = this.statementTimeoutMs ? Math.max(100, Math.min(waitMs, this.statementTimeoutMs - 500)) : waitMs;
+    const keyLiteral = key === null ? 'NULL' : escapeLiteral(key);
     const runner = this.dataSource.createQueryRunner();
     try {
-      await runner.connect(); // a pool timeout ends here, with nothing to roll back
+      // a pool timeout ends here, with nothing to roll back; the client, for the three results
+      const client = (await runner.connect()) as pg.PoolClient;
       try {
+        let found: { id: string; cart_cleared: boolean; keyed: boolean | null }[];
         try {
-          await runner.query(
+          const results = (await client.query(
             `START TRANSACTION;
              SELECT set_config('lock_timeout', '0', true) FROM
                (SELECT pg_advisory_xact_lock(hashtextextended(${escapeLiteral(cartLockKey(cartId))}, 0)) FROM
-                  (SELECT set_config('lock_timeout', '${Math.round(wait)}ms', true) OFFSET 0) AS bounded OFFSET 0) AS locked`,
-          );
+                  (SELECT set_config('lock_timeout', '${Math.round(wait)}ms', true) OFFSET 0) AS bounded OFFSET 0) AS locked;
+             SELECT id, cart_cleared, idempotency_key = ${keyLiteral} AS keyed FROM orders
+              WHERE cart_id = ${escapeLiteral(cartId)} AND (cart_cleared = false OR idempotency_key = ${keyLiteral})`,
+          )) as unknown as pg.QueryResult[];
+          found = results[2].rows as typeof found;
         } catch (err) {
-          if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new CartLockTimeout();
+          if ((err as { code?: unknown }).code === LOCK_NOT_AVAILABLE) throw new CartLockTimeout();
           throw err;
         }
         // what TypeORM's startTransaction records: its pessimistic locks (CouponsRepository.lockByCode)
         // require it, and it never opens a transaction of its own inside one
         inTransaction(runner, true);
-        const result = await work(runner.manager);
+        const result = await work(runner.manager, { pendingClears: found.some((r) => !r.cart_cleared), placedWithKey: found.find((r) => r.keyed)?.id ?? null });
         await runner.query('COMMIT');
         return result;
       } catch (err) {
@@ -110,18 +129,6 @@ export class OrdersRepository {
     } finally {
       await runner.release();
     }
-  }
-
-  /**
-   * Under the cart's lock, in one statement: whether the cart has orders whose clear is pending
-   * (pending-clears.ts), and the id of the order it placed with `key` (null: none, or no key).
-   */
-  async lookUpForCheckout(manager: EntityManager, cartId: string, key: string | null): Promise<{ pendingClears: boolean; placedWithKey: string | null }> {
-    const rows = (await manager.query(
-      `SELECT id, cart_cleared, idempotency_key = $2 AS keyed FROM orders WHERE cart_id = $1 AND (cart_cleared = false OR idempotency_key = $2)`,
-      [cartId, key],
-    )) as { id: string; cart_cleared: boolean; keyed: boolean | null }[];
-    return { pendingClears: rows.some((r) => !r.cart_cleared), placedWithKey: rows.find((r) => r.keyed)?.id ?? null };
   }
 
   /** Takes the cart's checkout lock for the rest of the transaction if it is free; false when a checkout holds it. */
@@ -176,7 +183,7 @@ export class OrdersRepository {
     return this.orders.findOne({ where: { id }, relations: { lines: true }, order: { lines: { productId: 'ASC' } } });
   }
 
-  /** An order with its lines, inside the caller's transaction (a replay, after lookUpForCheckout). */
+  /** An order with its lines, inside the caller's transaction (a replay, after checkoutTransaction). */
   findPlaced(manager: EntityManager, id: string): Promise<Order | null> {
     return manager.getRepository(Order).findOne({ where: { id }, relations: { lines: true }, order: { lines: { productId: 'ASC' } } });
   }

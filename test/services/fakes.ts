@@ -6,7 +6,7 @@ import type { CouponLookup, CouponUsageService } from '../../src/coupons/coupon-
 import type { CouponWithProducts } from '../../src/coupons/coupons.repository';
 import { CheckoutService } from '../../src/orders/checkout.service';
 import type { Order } from '../../src/orders/order.entity';
-import { CartLockTimeout, NewOrder, OrdersRepository } from '../../src/orders/orders.repository';
+import { CartLockTimeout, CartOrders, NewOrder, OrdersRepository } from '../../src/orders/orders.repository';
 import { PendingClears } from '../../src/orders/pending-clears';
 import type { ProductStockCache } from '../../src/products/product-stock.cache';
 import type { ProductStock } from '../../src/products/products.repository';
@@ -88,8 +88,15 @@ export class FakeOrders {
         throw err;
       }
     },
-    transactionLockingCart: <T>(_cartId: string, _waitMs: number, work: (m: EntityManager) => Promise<T>): Promise<T> =>
-      this.lockHeld ? Promise.reject(new CartLockTimeout()) : this.repo.transaction(work),
+    checkoutTransaction: <T>(cartId: string, key: string | null, _waitMs: number, work: (m: EntityManager, orders: CartOrders) => Promise<T>): Promise<T> =>
+      this.lockHeld
+        ? Promise.reject(new CartLockTimeout())
+        : this.repo.transaction((m) =>
+            work(m, {
+              pendingClears: this.orders.some((o) => o.cartId === cartId && !o.cartCleared),
+              placedWithKey: (key && this.orders.find((o) => o.cartId === cartId && o.idempotencyKey === key)?.id) ?? null,
+            }),
+          ),
     tryLockCart: () => Promise.resolve(!this.lockHeld),
     cartsWithUnclearedOrders: () => Promise.resolve([...new Set(this.orders.filter((o) => !o.cartCleared).map((o) => o.cartId))]),
     insertOrder: (_m: EntityManager, o: NewOrder) => {
@@ -110,11 +117,6 @@ export class FakeOrders {
       return Promise.resolve();
     },
     findUncleared: (_m: EntityManager, cartId: string) => Promise.resolve(this.orders.filter((o) => o.cartId === cartId && !o.cartCleared)),
-    lookUpForCheckout: (_m: EntityManager, cartId: string, key: string | null) =>
-      Promise.resolve({
-        pendingClears: this.orders.some((o) => o.cartId === cartId && !o.cartCleared),
-        placedWithKey: (key && this.orders.find((o) => o.cartId === cartId && o.idempotencyKey === key)?.id) ?? null,
-      }),
     findPlaced: (_m: EntityManager, id: string) => Promise.resolve(this.orders.find((o) => o.id === id) ?? null),
   } as unknown as OrdersRepository;
 }
