@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { StoredCart } from '../cart/cart.repository';
 import { CartService } from '../cart/cart.service';
+import { Batched } from '../common/async/batched';
 import { ThrottledLog } from '../common/logging/throttled-log';
 import type { Order } from './order.entity';
 import { OrdersRepository } from './orders.repository';
@@ -38,9 +39,8 @@ export class PendingClears implements OnModuleInit {
   private remembered = new Set<string>();
   private readAt = 0;
   private reading = false;
-  /** Orders whose clear worked, waiting for the mark being written to end. */
-  private toMark: { id: string; done: (err?: unknown) => void }[] = [];
-  private marking = false;
+  /** The marks of clears that worked, batched (see the class comment). */
+  private readonly marks = new Batched<string>((ids) => this.orders.markCartsCleared(ids));
 
   constructor(
     private readonly orders: OrdersRepository,
@@ -59,26 +59,7 @@ export class PendingClears implements OnModuleInit {
 
   /** Records that the order's lines left its cart (cart_cleared), in the next batch of marks; resolves once written. */
   markCleared(orderId: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.toMark.push({ id: orderId, done: (err) => (err === undefined ? resolve() : reject(err as Error)) });
-      if (!this.marking) this.writeMarks();
-    });
-  }
-
-  /** Writes every queued mark in one statement, then the ones queued meanwhile, until none is left. */
-  private writeMarks(): void {
-    const batch = this.toMark;
-    this.toMark = [];
-    this.marking = true;
-    const settle = (err?: unknown) => {
-      for (const b of batch) b.done(err);
-      if (this.toMark.length > 0) this.writeMarks();
-      else this.marking = false;
-    };
-    this.orders.markCartsCleared(batch.map((b) => b.id)).then(
-      () => settle(),
-      (err: unknown) => settle(err ?? new Error('marking orders cleared failed')),
-    );
+    return this.marks.add(orderId);
   }
 
   /** Finishes the cart's pending clears, if it has any, unless a checkout holds the cart (it finishes them itself). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Batched } from '../common/async/batched';
 import { ProductStockCache } from './product-stock.cache';
 import { ProductStock, ProductsRepository } from './products.repository';
 
@@ -15,6 +16,12 @@ export interface StockLine {
  */
 @Injectable()
 export class StockService {
+  /**
+   * Checkouts ending together tell the cache once: the products of those that end while one
+   * invalidation runs go together in the next (one DEL, one PUBLISH, one later DEL for all).
+   */
+  private readonly invalidations = new Batched<number[]>((lists) => this.cache.invalidate([...new Set(lists.flat())]));
+
   constructor(
     private readonly products: ProductsRepository,
     private readonly cache: ProductStockCache,
@@ -30,8 +37,8 @@ export class StockService {
     return this.products.takeStock(manager, lines);
   }
 
-  /** Tells the catalogue cache, on every instance, that these products' stock changed. */
+  /** Tells the catalogue cache, on every instance, that these products' stock changed; resolves once it has. */
   changed(pids: number[]): Promise<void> {
-    return this.cache.invalidate(pids);
+    return pids.length === 0 ? Promise.resolve() : this.invalidations.add(pids);
   }
 }
