@@ -1,4 +1,4 @@
-import { Body, Controller, createParamDecorator, ExecutionContext, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, createParamDecorator, ExecutionContext, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminOnly, Caller, LoggedIn, Shopper } from '../access/access.decorators';
@@ -14,7 +14,7 @@ import { CheckoutDto } from './dto/checkout.dto';
 import { OrderDto, OrderPageDto } from './dto/order.dto';
 import { OrdersService } from './orders.service';
 import { RateLimit } from '../rate-limit/rate-limit.module';
-import { ResponseBodyInterceptor } from '../observability/response-body.interceptor';
+import { noteBody } from '../observability/request-context';
 
 /** The optional Idempotency-Key header: 1-128 printable ASCII characters, else 400. */
 export const IdempotencyKey = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
@@ -38,7 +38,6 @@ export class OrdersController {
 
   @Post('carts/:sid/checkout')
   @RateLimit()
-  @UseInterceptors(ResponseBodyInterceptor) // the coupon-redemption metric reads the order
   @Shopper()
   @ApiOperation({
     summary: 'Place an order from the cart, in one transaction; the cart is cleared after',
@@ -71,6 +70,9 @@ export class OrdersController {
     const expectedTotalCents = body.expectedTotal === undefined ? undefined : toCents(body.expectedTotal);
     const { order, replayed } = await this.checkouts.checkout(cartOf(sid, caller), { idempotencyKey: key, expectedTotalCents });
     res.status(replayed ? HttpStatus.OK : HttpStatus.CREATED);
+    // the coupon-redemption metric reads the order; noted here rather than by ResponseBodyInterceptor,
+    // whose rxjs pipeline (the route's only interceptor) cost more than the rest of the controller
+    noteBody(res, order);
     return order;
   }
 
