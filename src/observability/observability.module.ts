@@ -31,7 +31,7 @@ class DependencyWatch implements OnModuleInit {
 /**
  * Metrics (GET /metrics) and what feeds them. The logs need no module: the logger is given to
  * NestFactory and the request logger installed by configureApp (see logging.ts). The checkout route
- * leaves its order for the metrics with ResponseBodyInterceptor.
+ * leaves its order for the metrics with noteBody.
  */
 @Module({
   providers: [Metrics, DependencyWatch],

@@ -1,7 +1,7 @@
 import { DomainError } from '../common/errors/domain-error';
 
 /**
- * What the exception filter and the checkout's response interceptor leave on a response (Fastify's
+ * What the exception filter and the checkout route leave on a response (Fastify's
  * reply) for the request log line and the metrics, which read it when the response has been sent.
  * Tolerates bare fakes (the filter's unit tests).
  */
@@ -12,7 +12,7 @@ interface Notes {
   error?: unknown;
   /** A dependency outage or a deliberate 5xx: the request's line is a warning, without the error. */
   quiet?: boolean;
-  /** The handler's result (see ResponseBodyInterceptor). */
+  /** The handler's result (the checkout route notes its order). */
   body?: unknown;
 }
 

@@ -70,8 +70,8 @@ export class OrdersController {
     const expectedTotalCents = body.expectedTotal === undefined ? undefined : toCents(body.expectedTotal);
     const { order, replayed } = await this.checkouts.checkout(cartOf(sid, caller), { idempotencyKey: key, expectedTotalCents });
     res.status(replayed ? HttpStatus.OK : HttpStatus.CREATED);
-    // the coupon-redemption metric reads the order; noted here rather than by ResponseBodyInterceptor,
-    // whose rxjs pipeline (the route's only interceptor) cost more than the rest of the controller
+    // the coupon-redemption metric reads the order (noted here: an interceptor's rxjs pipeline cost
+    // more than the rest of the controller)
     noteBody(res, order);
     return order;
   }
