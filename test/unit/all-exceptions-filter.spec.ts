@@ -109,6 +109,12 @@ describe('AllExceptionsFilter.toBody', () => {
         new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH(),
         { statusCode: 400, code: 'bad_request', message: 'The request could not be read' },
       ],
+      [
+        // the body stream's `aborted` as Fastify hands it on (statusCode 400 set): not a Postgres socket error
+        'a body cut off (ECONNRESET aborted)',
+        Object.assign(new Error('aborted'), { code: 'ECONNRESET', statusCode: 400 }),
+        { statusCode: 400, code: 'bad_request', message: 'The request could not be read' },
+      ],
     ])('%s', (_name, raw, body) => {
       expect(filter.toBody(bodyError(raw)).body).toEqual(body);
       expect(logError).not.toHaveBeenCalled();

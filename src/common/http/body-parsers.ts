@@ -61,12 +61,16 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
 
 /**
  * A failure Fastify reports before a route runs (a body too large, an unknown media type, a broken
- * Content-Length, ...) as the domain error the filter shapes; anything else is returned as it is.
+ * Content-Length, a body that stopped coming, ...) as the domain error the filter shapes; anything
+ * else is returned as it is.
  */
 export function bodyError(err: unknown): unknown {
   if (err instanceof DomainError) return err;
   const e = err as { code?: unknown; statusCode?: unknown };
   if (!e || typeof e !== 'object' || typeof e.statusCode !== 'number' || e.statusCode < 400 || e.statusCode >= 500) return err;
+  // the body stream's own `aborted` (ECONNRESET), which Fastify marks 400: the client hung up
+  // mid-body, or Node's parser refused the rest (a broken chunk). Not a Postgres socket error.
+  if (e.code === 'ECONNRESET') return new DomainError(HttpStatus.BAD_REQUEST, 'bad_request', 'The request could not be read');
   if (typeof e.code !== 'string' || !e.code.startsWith('FST_')) return err;
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'payload_too_large', 'The request body is larger than 100 kB');
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new DomainError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', 'Unsupported Content-Type: send application/json or application/x-www-form-urlencoded');
@@ -82,3 +86,4 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
   const { status, code, message } = refusal instanceof DomainError ? refusal : new DomainError(HttpStatus.BAD_REQUEST, 'bad_request', 'The request could not be read');
   void reply.code(status).header('X-Request-Id', request.id).send({ statusCode: status, code, message, requestId: request.id });
 }
+
