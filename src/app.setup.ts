@@ -3,7 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './access/access.decorators';
-import { answerFrameworkError, BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
+import { answerClientError, answerFrameworkError, BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
 import { applySecurity } from './common/http/security';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { FieldProblemBody } from './common/errors/error-body';
@@ -69,7 +69,7 @@ export function configureApp(app: App): void {
  * The Fastify instance under Nest: bodies up to 100 kB, request ids from X-Request-Id (checked) or
  * fresh, TRUST_PROXY for `request.ip` (read here, before the configuration is validated: a bad
  * value stops the start there), no Nest middleware engine (middie: nothing uses it), path
- * parameters up to 1 kB.
+ * parameters up to 1 kB; what the router or Node's HTTP parser refuses, in the one error shape.
  */
 export function createHttpAdapter(env: NodeJS.ProcessEnv = process.env): FastifyAdapter {
   return new FastifyAdapter({
@@ -82,6 +82,7 @@ export function createHttpAdapter(env: NodeJS.ProcessEnv = process.env): Fastify
     // a path parameter may be long enough for validation to refuse it (400), not the router (414)
     routerOptions: { maxParamLength: 1024 },
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
 }
 

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createCoupon } from './factories/coupon.factory';
@@ -159,6 +160,27 @@ const ODD_TYPES: readonly { contentType?: string; body: string }[] = [
 /** Form bodies: the original shop's clients post forms. */
 const FORM_BODIES: readonly string[] = ['a=1', 'sid=a&sid=b&pid=1&pid=2', 'pid[]=1&sid[x]=a', 'sid=%E0%A4%A&pid=%00', 'sid=&pid=&quantity=&id=', `sid=${'a'.repeat(2000)}&pid=1e309`, '&&&===', '__proto__=1&toString=1&hasOwnProperty=1&constructor=1'];
 
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them, sent on a raw socket (a client
+ * library would not send them): each is written as `text(method, url)` for every operation.
+ */
+const RAW_MALFORMED: readonly { what: string; text: (method: string, url: string) => string }[] = [
+  { what: 'an invalid method token', text: (_m, u) => `G(T ${u} HTTP/1.1\r\nHost: x\r\n\r\n` },
+  { what: 'an unknown HTTP version', text: (m, u) => `${m} ${u} HTTP/9.9\r\nHost: x\r\n\r\n` },
+  { what: 'a raw space in the URL', text: (m, u) => `${m} ${u}/a b HTTP/1.1\r\nHost: x\r\n\r\n` },
+  { what: 'headers over 16 kB', text: (m, u) => `${m} ${u} HTTP/1.1\r\nHost: x\r\nX-Fuzz: ${'a'.repeat(20_000)}\r\n\r\n` },
+  { what: 'a URL over 16 kB', text: (m, u) => `${m} ${u}${u.includes('?') ? '&' : '?'}x=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n` },
+  { what: 'a header name with a space', text: (m, u) => `${m} ${u} HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n` },
+  { what: 'a NUL in a header value', text: (m, u) => `${m} ${u} HTTP/1.1\r\nHost: x\r\nX-Fuzz: a\u0000b\r\n\r\n` },
+  { what: 'a Content-Length that is not a number', text: (m, u) => `${m} ${u} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}` },
+  { what: 'two different Content-Lengths', text: (m, u) => `${m} ${u} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}` },
+  {
+    what: 'Transfer-Encoding chunked and a Content-Length',
+    text: (m, u) => `${m} ${u} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n`,
+  },
+  { what: 'a broken chunk', text: (m, u) => `${m} ${u} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n` },
+];
+
 const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 /** What must never reach a client: a stack, SQL, driver or file names. */
 const LEAKS: readonly RegExp[] = [
@@ -243,11 +265,18 @@ describe('Fuzz: every route of the OpenAPI document (e2e)', () => {
     return query.length ? `${p}?${query.map(([k, v]) => `${k}=${v}`).join('&')}` : p;
   }
 
-  /** The hostile requests for one operation. */
-  function probesFor(template: string, method: Method, op: Operation): Probe[] {
+  /** The path and required query parameters of a plausible request. */
+  function plausibleParams(op: Operation): { pathParams: Record<string, string>; query: [string, string][] } {
     const params = op.parameters ?? [];
     const pathParams = Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, sample(p)]));
     const query: [string, string][] = params.filter((p) => p.in === 'query' && p.required).map((p) => [p.name, sample(p)]);
+    return { pathParams, query };
+  }
+
+  /** The hostile requests for one operation. */
+  function probesFor(template: string, method: Method, op: Operation): Probe[] {
+    const params = op.parameters ?? [];
+    const { pathParams, query } = plausibleParams(op);
     const headers = Object.fromEntries(params.filter((p) => p.in === 'header').map((p) => [p.name, 'fz-key-1']));
     const content = op.requestBody?.content ?? {};
     const schema = resolve((content['application/json'] ?? Object.values(content)[0])?.schema);
@@ -398,6 +427,67 @@ describe('Fuzz: every route of the OpenAPI document (e2e)', () => {
     // one line for the run, so its size and speed show in the output
     process.stdout.write(`fuzz: ${probes.length} requests over ${operations.length} operations in ${took} ms; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}\n`);
     if (failures.length) throw new Error(`${failures.length} of ${probes.length} fuzz requests were answered wrongly:\n\n${failures.join('\n\n')}`);
+  });
+
+  /** Writes `text` on a new connection and reads until the server closes it (or 5 s pass: a hang). */
+  function sendRaw(text: string, hangUpAfterWriting = false): Promise<Answer | null> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => (hangUpAfterWriting ? socket.end(text) : socket.write(text)));
+      const chunks: Buffer[] = [];
+      const timer = setTimeout(() => socket.destroy(new Error('no answer within 5 s (a hang)')), 5_000);
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('error', (err) => (chunks.length || hangUpAfterWriting ? undefined : reject(err)));
+      socket.on('close', () => {
+        clearTimeout(timer);
+        const raw = Buffer.concat(chunks).toString('latin1');
+        if (!raw) return hangUpAfterWriting ? resolve(null) : reject(new Error('the connection closed with no answer'));
+        const [head, ...rest] = raw.split('\r\n\r\n');
+        const [statusLine, ...lines] = head.split('\r\n');
+        const headers: http.IncomingHttpHeaders = {};
+        for (const line of lines) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+        let body = rest.join('\r\n\r\n');
+        if (headers['transfer-encoding'] === 'chunked') body = body.replace(/(^|\r\n)[0-9a-f]+\r\n/gi, '').replace(/\r\n$/, '');
+        resolve({ status: Number(statusLine.split(' ')[1]), headers, text: Buffer.from(body, 'latin1').toString('utf8') });
+      });
+    });
+  }
+
+  it("answers a request Node's HTTP parser refuses in the one error shape too, and a body cut off logs no error", async () => {
+    const operations = Object.entries(doc.paths).flatMap(([template, ops]) => Object.entries(ops).map(([method, op]) => ({ template, method: method as Method, op })));
+    const jobs = operations.flatMap(({ template, method, op }) => {
+      const { pathParams, query } = plausibleParams(op);
+      const target = url(template, pathParams, query);
+      const probe: Probe = { method, template, url: target, what: '', auth: 'none' };
+      const malformed = RAW_MALFORMED.map((m) => ({ probe: { ...probe, what: m.what }, text: m.text(method.toUpperCase(), target), hangUp: false }));
+      // the client hangs up before the body it announced has come: nobody to answer, nothing to log
+      const cut = { probe: { ...probe, what: 'a body cut off' }, text: `${method.toUpperCase()} ${target} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`, hangUp: true };
+      return op.requestBody ? [...malformed, cut] : malformed;
+    });
+    const failures: string[] = [];
+    const logged = jest.spyOn(Logger.prototype, 'error');
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < jobs.length) {
+          const { probe, text, hangUp } = jobs[next++];
+          const sent = `${probe.method.toUpperCase()} ${probe.url} [${probe.template}; ${probe.what}; raw]`;
+          try {
+            const answer = await sendRaw(text, hangUp);
+            const problems = answer ? problemsOf(probe, answer) : [];
+            if (answer && answer.status < 400) problems.push('accepted');
+            if (answer && problems.length) failures.push(`${sent}\n    -> ${answer.status} ${answer.text.slice(0, 400)}\n    ${problems.join('; ')}`);
+          } catch (err) {
+            failures.push(`${sent}\n    -> ${(err as Error).message}`);
+          }
+        }
+      }),
+    );
+    // the last refusals' aborted bodies reach the filter just after their sockets close
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const [message] of logged.mock.calls) failures.push(`logged as an error: ${JSON.stringify(message).slice(0, 400)}`);
+    logged.mockRestore();
+    process.stdout.write(`fuzz: ${jobs.length} raw malformed requests over ${operations.length} operations\n`);
+    if (failures.length) throw new Error(`${failures.length} of ${jobs.length} raw requests were answered wrongly:\n\n${failures.join('\n\n')}`);
   });
 
   it('still answers normally afterwards: /health 200, an add to a cart 200', async () => {

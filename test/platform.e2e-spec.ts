@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import * as net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -82,6 +84,34 @@ describe('Platform: errors, docs, health (e2e)', () => {
     expect(res.headers['x-request-id']).toBe(res.body.requestId);
     const badUrl = await request(t.http).get('/api/viewcart/%E0%A4%A').expect(400);
     expect(badUrl.body).toEqual({ ...errorShape, statusCode: 400, code: 'bad_request' });
+  });
+
+  it("a request Node's HTTP parser refuses is a 4xx in the one shape (431 for headers over 16 kB), with X-Request-Id; a broken chunk logs no error", async () => {
+    if (!t.http.listening) await new Promise<void>((resolve) => t.http.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = t.http.address() as AddressInfo;
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+        let out = '';
+        socket.on('data', (d: Buffer) => (out += d.toString('latin1')));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(out));
+      });
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    for (const [text, status] of [
+      ['POST /api/updatecart HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}', 400],
+      [`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+      ['POST /api/updatecart HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n', 400],
+    ] as const) {
+      const answer = await raw(text);
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      const requestId = /\r\nX-Request-Id: (\S+)/i.exec(head)?.[1];
+      expect(JSON.parse(body)).toEqual({ statusCode: status, code: 'bad_request', message: 'The request could not be read', requestId });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the broken chunk's aborted body reaches the filter after the answer
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
   });
 
   it('a body just under 100 kB is read', async () => {

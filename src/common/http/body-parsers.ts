@@ -1,5 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { parse as parseForm } from 'node:querystring';
 import { DomainError, ValidationFailed } from '../errors/domain-error';
 
@@ -87,3 +90,25 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
   void reply.code(status).header('X-Request-Id', request.id).send({ statusCode: status, code, message, requestId: request.id });
 }
 
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses before Fastify sees it (an
+ * invalid method or header, headers over 16 kB, a broken Content-Length or chunk) is answered in
+ * the one error shape too, under a fresh request id (there is no request to take one from): 431
+ * for headers too large, 408 for a request that took too long to arrive, else 400. Then the
+ * connection is closed, as Node and Fastify do. A reset connection gets nothing, and neither does
+ * one whose response has begun (a broken chunk after the route answered): it would corrupt it.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket._httpMessage?.headersSent) return void socket.destroy(error);
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const requestId = randomUUID();
+  const body = JSON.stringify({ statusCode: status, code: 'bad_request', message: 'The request could not be read', requestId });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
