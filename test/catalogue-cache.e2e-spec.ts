@@ -1,6 +1,8 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ProductStockCache } from '../src/products/product-stock.cache';
 import { createProduct } from './factories/product.factory';
-import { ADMIN_KEY, startTestApp, TestApp } from './helpers/test-app';
+import { ADMIN_KEY, newTestRedis, startTestApp, TestApp } from './helpers/test-app';
 
 /** Two instances on one Postgres schema and one Redis prefix, with a cache TTL far longer than the test. */
 describe('Catalogue cache shared by instances (e2e)', () => {
@@ -53,6 +55,28 @@ describe('Catalogue cache shared by instances (e2e)', () => {
     await request(a.http).delete(`/api/products/${p.id}`).set(admin).expect(204);
     await within(100, () => viewOn(b, sid), (v: { removed: { pid: number }[]; items: unknown[] }) => v.removed.some((r) => r.pid === p.id) && v.items.length === 1);
     await request(b.http).get(`/api/products/${p.id}`).expect(404);
+  });
+
+  it("an instance skips its own invalidation message (it dropped the entries when it sent it): a late echo does not drop what it read since", async () => {
+    const p = await createProduct(a, { price: 10, quantity: 5 });
+    const sid = `ce-${Date.now()}`;
+    await request(a.http).post(`/api/carts/${sid}/items`).send({ pid: p.id }).expect(200);
+    expect((await viewOn(a, sid)).items[0].price).toBe(10); // in A's memory tier and the Redis tier
+    // the price changes behind the cache's back, and the Redis tier forgets it: only A's memory has 10 now
+    await a.app.get(DataSource).query('UPDATE product SET price_cents = 1100 WHERE id = $1', [p.id]);
+    const redis = newTestRedis();
+    const channel = `${a.keyPrefix}catalogue-changed`;
+    try {
+      await redis.del(`${a.keyPrefix}{catalogue}:product:${p.id}`);
+      await redis.publish(channel, `${a.app.get(ProductStockCache).instanceId} ${p.id}`); // A's own message, arriving late
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await viewOn(a, sid)).items[0].price).toBe(10); // kept
+      await redis.publish(channel, `another-instance ${p.id}`); // another instance's message
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await viewOn(a, sid)).items[0].price).toBe(11); // dropped, read again
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('a checkout on A drops the stock it took from B at once', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
@@ -48,6 +49,8 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** The shared tier failed: left alone until then. */
   private sharedPausedUntil = 0;
+  /** Names this instance's invalidation messages, so it skips its own echo. */
+  readonly instanceId = randomUUID();
 
   constructor(
     @Inject(CACHE_MANAGER) cache: Cache,
@@ -66,7 +69,11 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     const subscriber: RedisClient = this.redis instanceof Cluster ? this.redis.duplicate(undefined, { lazyConnect: true }) : this.redis.duplicate({ lazyConnect: true });
     this.subscriber = subscriber;
     subscriber.on('error', () => undefined); // the main client logs connection problems
-    subscriber.on('message', (_channel: string, message: string) => this.dropLocal(parseIds(message)));
+    subscriber.on('message', (_channel: string, message: string) => {
+      const { from, ids } = parseMessage(message);
+      // this instance dropped them when it published; its own echo, arriving later, would drop entries read since
+      if (from !== this.instanceId) this.dropLocal(ids);
+    });
     let subscribedOnce = false;
     subscriber.on('ready', () => {
       if (subscribedOnce) void this.memory.clear(); // messages may have been missed while disconnected
@@ -122,7 +129,7 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     const keys = ids.map(keyOf);
     try {
       await this.shared.deleteMany(keys);
-      await this.redis.publish(this.channel, ids.join(','));
+      await this.redis.publish(this.channel, `${this.instanceId} ${ids.join(',')}`);
     } catch (err) {
       this.logger.warn(`could not invalidate products ${ids.join(',')} on the other instances: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -150,6 +157,14 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-function parseIds(message: string): number[] {
-  return message.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+/** `<instance> <id>,<id>,...` (a bare id list, as older instances send, counts as another instance's). */
+function parseMessage(message: string): { from: string | null; ids: number[] } {
+  const space = message.indexOf(' ');
+  const from = space >= 0 ? message.slice(0, space) : null;
+  const ids = message
+    .slice(space + 1)
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+  return { from, ids };
 }
