@@ -3,16 +3,27 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { TOLERANT_BOUNDS } from './bounds';
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether `port` can be listened on at 127.0.0.1 right now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free TCP port on 127.0.0.1, drawn at random from 20000-29999: below Linux's ephemeral range
+ * (32768-60999), so the kernel never hands the same port to another process's bind(0) or outgoing
+ * connection between this check and its use (asking for port 0 here did: two suites running side by
+ * side were once given the same just-closed port).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 10000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port in 20000-29999');
 }
 
 export interface AppProcess {
