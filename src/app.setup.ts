@@ -3,7 +3,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './access/access.decorators';
-import { answerClientError, answerFrameworkError, BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
+import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
+import { answerClientError, answerFrameworkError } from './common/http/request-errors';
 import { applySecurity } from './common/http/security';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { FieldProblemBody } from './common/errors/error-body';

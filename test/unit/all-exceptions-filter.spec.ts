@@ -12,7 +12,7 @@ import {
 import { OutOfStock } from '../../src/cart/cart.errors';
 import { AllExceptionsFilter } from '../../src/common/errors/all-exceptions.filter';
 import { DomainError, NotFound, ValidationFailed } from '../../src/common/errors/domain-error';
-import { bodyError } from '../../src/common/http/body-parsers';
+import { requestError } from '../../src/common/http/request-errors';
 import { errorCodes } from 'fastify';
 
 describe('AllExceptionsFilter.toBody', () => {
@@ -90,9 +90,9 @@ describe('AllExceptionsFilter.toBody', () => {
     });
   });
 
-  // What Fastify reports before a route runs reaches the filter, which shapes it with bodyError
-  // (src/common/http/body-parsers.ts); malformed or too-deep JSON is a DomainError from our own parser.
-  describe("Fastify's request errors (through bodyError, as the filter calls it)", () => {
+  // What Fastify reports before a route runs reaches the filter, which shapes it with requestError
+  // (src/common/http/request-errors.ts); malformed or too-deep JSON is a DomainError from our own parser.
+  describe("Fastify's request errors (through requestError, as the filter calls it)", () => {
     it.each<[string, unknown, object]>([
       [
         'FST_ERR_CTP_BODY_TOO_LARGE',
@@ -116,7 +116,7 @@ describe('AllExceptionsFilter.toBody', () => {
         { statusCode: 400, code: 'bad_request', message: 'The request could not be read' },
       ],
     ])('%s', (_name, raw, body) => {
-      expect(filter.toBody(bodyError(raw)).body).toEqual(body);
+      expect(filter.toBody(requestError(raw)).body).toEqual(body);
       expect(logError).not.toHaveBeenCalled();
     });
 
@@ -125,8 +125,8 @@ describe('AllExceptionsFilter.toBody', () => {
       ['a 5xx Fastify error', new errorCodes.FST_ERR_REP_INVALID_PAYLOAD_TYPE('x')],
       ['a SyntaxError without status', new SyntaxError('x')],
       ['a 4xx statusCode without a Fastify code', { statusCode: 400, code: 'EOTHER' }],
-    ])('bodyError passes %s through unchanged', (_name, raw) => {
-      expect(bodyError(raw)).toBe(raw);
+    ])('requestError passes %s through unchanged', (_name, raw) => {
+      expect(requestError(raw)).toBe(raw);
     });
   });
 

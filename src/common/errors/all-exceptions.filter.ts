@@ -5,7 +5,7 @@ import { DomainError } from './domain-error';
 import type { ErrorBody } from './error-body';
 import { noteError, requestIdOf } from '../../observability/request-context';
 import { asUnavailable } from './unavailable';
-import { bodyError } from '../http/body-parsers';
+import { requestError } from '../http/request-errors';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -34,7 +34,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const error = bodyError(exception);
+    const error = requestError(exception);
     const requestId = requestIdOf(reply);
     const { body, extra, retryAfterSeconds } = this.toBody(error, requestId);
     // an outage is logged by toBody, once a second: its requests' log lines do not repeat it

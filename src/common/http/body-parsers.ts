@@ -1,8 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseForm } from 'node:querystring';
 import { DomainError, ValidationFailed } from '../errors/domain-error';
 
@@ -45,7 +42,7 @@ function utf8(req: FastifyRequest): boolean {
  *   Fastify's own parser (secure-json-parse: `__proto__`/`constructor` keys refused) does the rest;
  * - forms: `application/x-www-form-urlencoded`, flat `a=1&b=2` (node:querystring, as before);
  * - any other media type with a body: 415 (Fastify's FST_ERR_CTP_INVALID_MEDIA_TYPE).
- * Their failures reach the exception filter, which shapes them with `bodyError`.
+ * Their failures reach the exception filter, which shapes them with `requestError` (request-errors.ts).
  */
 export function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('text/plain'); // Fastify's default: no route reads text
@@ -60,55 +57,4 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     if (!utf8(req)) return done(unsupportedCharset(), undefined);
     done(null, { ...parseForm(body) });
   });
-}
-
-/**
- * A failure Fastify reports before a route runs (a body too large, an unknown media type, a broken
- * Content-Length, a body that stopped coming, ...) as the domain error the filter shapes; anything
- * else is returned as it is.
- */
-export function bodyError(err: unknown): unknown {
-  if (err instanceof DomainError) return err;
-  const e = err as { code?: unknown; statusCode?: unknown };
-  if (!e || typeof e !== 'object' || typeof e.statusCode !== 'number' || e.statusCode < 400 || e.statusCode >= 500) return err;
-  // the body stream's own `aborted` (ECONNRESET), which Fastify marks 400: the client hung up
-  // mid-body, or Node's parser refused the rest (a broken chunk). Not a Postgres socket error.
-  if (e.code === 'ECONNRESET') return new DomainError(HttpStatus.BAD_REQUEST, 'bad_request', 'The request could not be read');
-  if (typeof e.code !== 'string' || !e.code.startsWith('FST_')) return err;
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'payload_too_large', 'The request body is larger than 100 kB');
-  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new DomainError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', 'Unsupported Content-Type: send application/json or application/x-www-form-urlencoded');
-  return new DomainError(e.statusCode, 'bad_request', 'The request could not be read');
-}
-
-/**
- * Fastify's `frameworkErrors`: a URL its router refuses before any route or hook runs (a broken
- * percent-encoding, a path parameter over 1 kB) is answered in the one error shape too.
- */
-export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const refusal = bodyError(error);
-  const { status, code, message } = refusal instanceof DomainError ? refusal : new DomainError(HttpStatus.BAD_REQUEST, 'bad_request', 'The request could not be read');
-  void reply.code(status).header('X-Request-Id', request.id).send({ statusCode: status, code, message, requestId: request.id });
-}
-
-/**
- * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses before Fastify sees it (an
- * invalid method or header, headers over 16 kB, a broken Content-Length or chunk) is answered in
- * the one error shape too, under a fresh request id (there is no request to take one from): 431
- * for headers too large, 408 for a request that took too long to arrive, else 400. Then the
- * connection is closed, as Node and Fastify do. A reset connection gets nothing, and neither does
- * one whose response has begun (a broken chunk after the route answered): it would corrupt it.
- */
-export function answerClientError(error: Error & { code?: string }, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  if (socket._httpMessage?.headersSent) return void socket.destroy(error);
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const requestId = randomUUID();
-  const body = JSON.stringify({ statusCode: status, code: 'bad_request', message: 'The request could not be read', requestId });
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
-  socket.destroy(error);
 }
