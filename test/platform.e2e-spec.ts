@@ -77,16 +77,18 @@ describe('Platform: errors, docs, health (e2e)', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('a URL the router refuses is still a 4xx in the one shape: a path parameter past 1 kB (414; below, the 400 of validation), a broken percent-encoding (400)', async () => {
+  it('a URL the router refuses is still a 4xx in the one shape: a path parameter past 1 kB (414; below, the 400 of validation), a broken percent-encoding (400), with the security headers', async () => {
     expect((await request(t.http).get(`/api/viewcart/${'a'.repeat(1000)}`).expect(400)).body.details[0].field).toBe('sid');
     const res = await request(t.http).get(`/api/viewcart/${'a'.repeat(1100)}`).expect(414);
     expect(res.body).toEqual({ ...errorShape, statusCode: 414, code: 'bad_request' });
     expect(res.headers['x-request-id']).toBe(res.body.requestId);
     const badUrl = await request(t.http).get('/api/viewcart/%E0%A4%A').expect(400);
     expect(badUrl.body).toEqual({ ...errorShape, statusCode: 400, code: 'bad_request' });
+    // with the security headers every other answer has (no hook runs for these)
+    for (const r of [res, badUrl]) expect(r.headers).toMatchObject({ 'content-security-policy': expect.stringContaining("default-src 'self'"), 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' });
   });
 
-  it("a request Node's HTTP parser refuses is a 4xx in the one shape (431 for headers over 16 kB), with X-Request-Id; a broken chunk logs no error", async () => {
+  it("a request Node's HTTP parser refuses is a 4xx in the one shape (431 for headers over 16 kB), with X-Request-Id and the security headers; a broken chunk logs no error", async () => {
     if (!t.http.listening) await new Promise<void>((resolve) => t.http.listen(0, '127.0.0.1', () => resolve()));
     const { port } = t.http.address() as AddressInfo;
     const raw = (text: string) =>
@@ -107,6 +109,8 @@ describe('Platform: errors, docs, health (e2e)', () => {
       const [head, body] = answer.split('\r\n\r\n');
       expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
       const requestId = /\r\nX-Request-Id: (\S+)/i.exec(head)?.[1];
+      expect(head).toMatch(/\r\ncontent-security-policy: default-src 'self'/i);
+      expect(head).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
       expect(JSON.parse(body)).toEqual({ statusCode: status, code: 'bad_request', message: 'The request could not be read', requestId });
     }
     await new Promise((resolve) => setTimeout(resolve, 100)); // the broken chunk's aborted body reaches the filter after the answer

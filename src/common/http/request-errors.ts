@@ -4,8 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DomainError } from '../errors/domain-error';
+import { SECURITY_HEADERS } from './security';
 
-// What Fastify and Node refuse before a route runs, in the one error shape.
+// What Fastify and Node refuse before a route runs, in the one error shape, with the security headers.
+
+const SECURITY_HEADER_LINES = Object.entries(SECURITY_HEADERS)
+  .map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : String(value)}\r\n`)
+  .join('');
 
 /**
  * A failure Fastify reports before a route runs (a body too large, an unknown media type, a broken
@@ -32,7 +37,7 @@ export function requestError(err: unknown): unknown {
 export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const refusal = requestError(error);
   const { status, code, message } = refusal instanceof DomainError ? refusal : new DomainError(HttpStatus.BAD_REQUEST, 'bad_request', 'The request could not be read');
-  void reply.code(status).header('X-Request-Id', request.id).send({ statusCode: status, code, message, requestId: request.id });
+  void reply.code(status).headers(SECURITY_HEADERS).header('X-Request-Id', request.id).send({ statusCode: status, code, message, requestId: request.id });
 }
 
 /**
@@ -52,7 +57,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+        `X-Request-Id: ${requestId}\r\n${SECURITY_HEADER_LINES}Connection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(error);

@@ -57,6 +57,12 @@ export function headersOf(...middlewares: Middleware[]): OutgoingHttpHeaders {
   return headers;
 }
 
+const helmetHeaders = helmet({ contentSecurityPolicy: false, frameguard: { action: 'deny' }, referrerPolicy: { policy: 'no-referrer' } });
+
+/** helmet's headers with the strict CSP: every response but Swagger UI's (request-errors.ts sends them too). */
+export const SECURITY_HEADERS = headersOf(helmetHeaders, helmet.contentSecurityPolicy({ useDefaults: false, directives: CONTENT_SECURITY_POLICY }));
+const DOCS_SECURITY_HEADERS = headersOf(helmetHeaders, helmet.contentSecurityPolicy({ useDefaults: false, directives: DOCS_CONTENT_SECURITY_POLICY }));
+
 /** Headers a browser may send cross-origin, and those it may read from our answers. */
 const CORS_REQUEST_HEADERS = ['Content-Type', 'Authorization', 'X-API-Key', 'Idempotency-Key', 'X-Request-Id'];
 const CORS_EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After'];
@@ -67,11 +73,8 @@ const CORS_EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After'];
  * and a preflight is an unknown route (404).
  */
 export function applySecurity(app: App, corsOrigins: '*' | string[]): void {
-  const common = helmet({ contentSecurityPolicy: false, frameguard: { action: 'deny' }, referrerPolicy: { policy: 'no-referrer' } });
-  const strict = headersOf(common, helmet.contentSecurityPolicy({ useDefaults: false, directives: CONTENT_SECURITY_POLICY }));
-  const docs = headersOf(common, helmet.contentSecurityPolicy({ useDefaults: false, directives: DOCS_CONTENT_SECURITY_POLICY }));
   app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
-    void reply.headers(isDocs(request.url) ? docs : strict);
+    void reply.headers(isDocs(request.url) ? DOCS_SECURITY_HEADERS : SECURITY_HEADERS);
     done();
   });
   if (corsOrigins.length === 0) return;
