@@ -21,7 +21,7 @@ import type { Order } from './order.entity';
 
 /**
  * How long a checkout waits for another checkout of the same cart before answering
- * checkout_in_progress; OrdersRepository.lockCart shortens it to end before the statement timeout.
+ * checkout_in_progress; OrdersRepository.checkoutTransaction shortens it to end before the statement timeout.
  */
 export const CART_LOCK_WAIT_MS = 10_000;
 
@@ -51,8 +51,8 @@ type Outcome = { placed: NewOrder; cart: StoredCart } | { replayed: Order };
  * transaction first takes the cart's advisory lock (released at commit, rollback, or when the
  * holder's connection dies), so a double click, a second device or a retry racing the first waits
  * for it and then sees what it left: the cart's orders with a pending clear and the one placed
- * with this Idempotency-Key are read with the lock. Then: finish those clears, read the cart, lock the products in id order, check every line at its current stock, lock and
- * check the coupon (coupon-rules.ts), price it (within MAX_TOTAL, and at the total the buyer
+ * with this Idempotency-Key are read with the lock. Then: finish those clears, read the cart, lock
+ * the products in id order, check every line at its current stock, lock and check the coupon (coupon-rules.ts), price it (within MAX_TOTAL, and at the total the buyer
  * expected when they said), take the stock with a conditional update, insert the order.
  * Any refusal rolls everything back and keeps the cart.
  */
@@ -98,7 +98,7 @@ export class CheckoutService {
     if (pendingClears) await this.pending.finish(manager, cartId);
     const cart = await this.carts.contents(cartId);
     const fingerprint = cartFingerprint(cart);
-    const earlier = placedWithKey ? await this.orders.findPlaced(manager, placedWithKey) : null;
+    const earlier = placedWithKey ? await this.orders.findById(placedWithKey, manager) : null;
     if (earlier) {
       // the same key again: the same order, as long as the cart is the one it bought (or empty since)
       const cartGone = cart.lines.length === 0;

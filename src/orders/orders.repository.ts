@@ -158,14 +158,9 @@ export class OrdersRepository {
     }
   }
 
-  /** Records that the order's lines left its cart, inside the caller's transaction. */
-  async markCartCleared(id: string, manager: EntityManager): Promise<void> {
-    await manager.getRepository(Order).update({ id }, { cartCleared: true });
-  }
-
-  /** Records that these orders' lines left their carts, in one statement (its own transaction). */
-  async markCartsCleared(ids: string[]): Promise<void> {
-    await this.dataSource.query(`UPDATE orders SET cart_cleared = true WHERE id = ANY($1::uuid[])`, [ids]);
+  /** Records that these orders' lines left their carts, in one statement: in the caller's transaction when `manager` is given, else its own. */
+  async markCartsCleared(ids: string[], manager?: EntityManager): Promise<void> {
+    await (manager ?? this.dataSource).query(`UPDATE orders SET cart_cleared = true WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   /** This cart's orders whose bought lines are still in it (the partial index orders_uncleared_cart). */
@@ -179,13 +174,9 @@ export class OrdersRepository {
     return rows.map((r) => r.cart_id);
   }
 
-  findById(id: string): Promise<Order | null> {
-    return this.orders.findOne({ where: { id }, relations: { lines: true }, order: { lines: { productId: 'ASC' } } });
-  }
-
-  /** An order with its lines, inside the caller's transaction (a replay, after checkoutTransaction). */
-  findPlaced(manager: EntityManager, id: string): Promise<Order | null> {
-    return manager.getRepository(Order).findOne({ where: { id }, relations: { lines: true }, order: { lines: { productId: 'ASC' } } });
+  /** An order with its lines; inside the caller's transaction when `manager` is given (a replay, after checkoutTransaction). */
+  findById(id: string, manager?: EntityManager): Promise<Order | null> {
+    return (manager ? manager.getRepository(Order) : this.orders).findOne({ where: { id }, relations: { lines: true }, order: { lines: { productId: 'ASC' } } });
   }
 
   /** Newest first; only the user's own when `userId` is given. */

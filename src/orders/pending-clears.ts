@@ -75,7 +75,7 @@ export class PendingClears implements OnModuleInit {
   async finish(manager: EntityManager, cartId: string): Promise<void> {
     for (const order of await this.orders.findUncleared(manager, cartId)) {
       await this.cartService.removePurchased(cartId, boughtBy(order));
-      await this.orders.markCartCleared(order.id, manager);
+      await this.orders.markCartsCleared([order.id], manager);
       this.logger.log(`order ${order.id}: its lines are now out of cart ${cartId}`);
     }
     this.carts.delete(cartId);

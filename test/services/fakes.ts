@@ -107,17 +107,12 @@ export class FakeOrders {
       } as unknown as Order);
       return Promise.resolve();
     },
-    markCartCleared: (id: string) => {
-      const o = this.orders.find((x) => x.id === id);
-      if (o) o.cartCleared = true;
-      return Promise.resolve();
-    },
     markCartsCleared: (ids: string[]) => {
       for (const o of this.orders) if (ids.includes(o.id)) o.cartCleared = true;
       return Promise.resolve();
     },
     findUncleared: (_m: EntityManager, cartId: string) => Promise.resolve(this.orders.filter((o) => o.cartId === cartId && !o.cartCleared)),
-    findPlaced: (_m: EntityManager, id: string) => Promise.resolve(this.orders.find((o) => o.id === id) ?? null),
+    findById: (id: string) => Promise.resolve(this.orders.find((o) => o.id === id) ?? null),
   } as unknown as OrdersRepository;
 }
 
