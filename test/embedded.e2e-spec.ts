@@ -38,7 +38,8 @@ describe('Embedded default (PGlite + in-memory carts), in its own process', () =
       // HOST unset: every interface, IPv6 as well as IPv4 (Fastify alone would listen on localhost only)
       await request(app.url.replace('127.0.0.1', '[::1]')).get('/health').expect(200);
       const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
-      if (external) await request(app.url.replace('127.0.0.1', external.address)).get('/health').expect(200);
+      expect(external).toBeDefined(); // CI machines have one; without it this check would prove nothing
+      await request(app.url.replace('127.0.0.1', external!.address)).get('/health').expect(200);
       // a second process on the same DATA_DIR is refused, not allowed to corrupt it
       await expect(startAppProcess(env, 30_000)).rejects.toThrow(/in use by process \d+ on host/);
 

@@ -1,14 +1,13 @@
 import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { startFaultProxy, FaultProxy } from './helpers/fault-proxy';
-import { Outcome, pollUntil, startLoad } from './helpers/load';
+import { loggedMessages, Outcome, pollUntil, sleep, startLoad } from './helpers/load';
 import { PrivateRedis, startPrivateRedis } from './helpers/private-redis';
 import { ADMIN_KEY, startTestApp, TestApp } from './helpers/test-app';
 import { figures } from './helpers/figures';
 
 jest.setTimeout(60_000);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Every failure is the cart store's 503 with Retry-After, never a 500 or a hang. */
 function expectFailFast(outcomes: Outcome[], boundMs: number): void {
@@ -112,7 +111,7 @@ describe('Faults: Redis killed, restarted, stalled (e2e)', () => {
       expect(notReady).toMatchObject({ status: 503 });
       expect(notReady!.at + notReady!.ms - stalledAt).toBeLessThan(1000);
       expect(viewOk!.at + viewOk!.ms - resumedAt).toBeLessThan(1000);
-      const logged = errors.mock.calls.map((c) => String(c[0])).filter((m) => m.startsWith('cart_store_unavailable: Command timed out'));
+      const logged = loggedMessages(errors).filter((m) => m.startsWith('cart_store_unavailable: Command timed out'));
       expect(logged.length).toBeGreaterThan(0);
       expect(logged.length).toBeLessThanOrEqual(4); // one line a second, with a count
 

@@ -3,13 +3,12 @@ import request from 'supertest';
 import { AppProcess, startAppProcess } from './helpers/app-process';
 import { FaultProxy, startFaultProxy } from './helpers/fault-proxy';
 import { figures } from './helpers/figures';
-import { call, Outcome, startLoad } from './helpers/load';
+import { call, Outcome, sleep, startLoad } from './helpers/load';
 import { DrainState } from '../src/health/drain-state';
 import { ADMIN_KEY, deleteKeys, dropSchema, startTestApp, TEST_DATABASE_URL, TEST_REDIS_URL, uniqueName } from './helpers/test-app';
 
 jest.setTimeout(120_000);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A connection cut under a request: what a client that honours `Connection: close` must never see. */
 const isReset = (o: Outcome) => typeof o.status === 'string' && o.status !== 'ECONNREFUSED';

@@ -3,6 +3,7 @@ import { InMemoryLoginStateStore } from '../src/auth/in-memory-login-state.store
 import { RedisLoginStateStore } from '../src/auth/redis-login-state.store';
 import { loginStateStoreContract, revokedTokensContract } from './contracts/login-state-store.contract';
 import { deleteKeys, newTestRedis, uniqueName } from './helpers/test-app';
+import { sleep } from './helpers/load';
 
 let now = Date.now();
 const fakeClock = () => now;
@@ -10,7 +11,6 @@ const advance = (ms: number) => {
   now += ms;
   return Promise.resolve();
 };
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 loginStateStoreContract('in-memory', () => Promise.resolve(new InMemoryLoginStateStore(fakeClock)), advance);
 revokedTokensContract('in-memory', () => Promise.resolve(new InMemoryRevokedTokens(fakeClock)), advance);

@@ -101,3 +101,13 @@ export async function pollUntil(base: string, c: Call, done: (o: Outcome) => boo
     agent.destroy();
   }
 }
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The messages of a spied-on Logger method: a line may be a string or, with the request's id on it,
+ * `{ requestId, msg }` (the exception filter's first line of each kind).
+ */
+export function loggedMessages(spy: jest.SpyInstance): string[] {
+  return spy.mock.calls.map(([m]: unknown[]) => (typeof m === 'string' ? m : String((m as { msg?: unknown } | null)?.msg ?? m)));
+}
