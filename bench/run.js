@@ -925,18 +925,22 @@ async function main() {
     url,
     sampler: rss,
     pid: () => proc().child.pid,
-    requests: (tag) => [
-      {
-        method: 'POST',
-        path: '/api/updatecart',
-        headers: { 'content-type': 'application/json' },
-        // a fresh sid namespace per round: every round starts from empty carts, on both targets
-        setupRequest: (req) => {
-          req.body = `{"sid":"add-${tag}-${Math.floor(Math.random() * SID_POOL)}","pid":${products[Math.floor(Math.random() * products.length)]}}`;
-          return req;
+    requests: (tag) => {
+      // the same seeded sequence of (sid, product) for every target and round, as the other scenarios
+      const r = mulberry32(20240607);
+      return [
+        {
+          method: 'POST',
+          path: '/api/updatecart',
+          headers: { 'content-type': 'application/json' },
+          // a fresh sid namespace per round: every round starts from empty carts, on both targets
+          setupRequest: (req) => {
+            req.body = `{"sid":"add-${tag}-${Math.floor(r() * SID_POOL)}","pid":${pick(products, r)}}`;
+            return req;
+          },
         },
-      },
-    ],
+      ];
+    },
   });
   if (wanted('add')) {
     const targets = [addTarget('app', APP, () => app, sampler), addTarget('baseline', BASE, () => baseline)];
@@ -1360,7 +1364,7 @@ function markdown(r, rep) {
       : co === null
         ? '- checkout: skipped, `POST /api/carts/:sid/checkout` answers 404 `route_not_found`'
         : '- checkout: not run (--only)',
-    '- Baseline (bench/baseline.js): bare `node:http` + ioredis + pg. *add-to-cart*: parse the JSON body, one SQL read of the stock, one Lua script (check against the stock, HINCRBY, EXPIRE, return the hash), one SQL read of the cart\'s products (`WHERE id = ANY($1)`), the same cart view JSON. *checkout*, the essential work of the app\'s (src/orders/, StockService): `BEGIN` (read committed); `SELECT pg_advisory_xact_lock(hashtextextended(\'cart:<sid>\', 0))` (the app\'s per-cart lock); `HGETALL` of the cart; `SELECT id, name, price_cents, quantity FROM product WHERE id = ANY($1) ORDER BY id FOR UPDATE`; every line checked against the locked stock (409 `cart_not_purchasable`); `UPDATE product p SET quantity = p.quantity - t.quantity ... FROM unnest($1, $2) t WHERE p.id = t.id AND p.quantity >= t.quantity` (all lines or 409); the order and its lines in the app\'s one `WITH placed AS (INSERT INTO orders ...) INSERT INTO order_line ...`; `COMMIT`; then the bought lines out of the cart (the app\'s Lua: HDEL, EXPIRE); 201 with the order JSON. It leaves out what is not the essential work: lock_timeout around the lock, the pending-clears read, Idempotency-Key, expectedTotal, coupons, the money limit, the catalogue cache invalidation and marking the order\'s cart cleared.',
+    '- Baseline (bench/baseline.js): bare `node:http` + ioredis + pg. *add-to-cart*: parse the JSON body, one SQL read of the stock, one Lua script (check against the stock, HINCRBY, EXPIRE, return the hash), one SQL read of the cart\'s products (`WHERE id = ANY($1)`), the same cart view JSON It leaves out what the app\'s add-to-cart also does: the price shown kept with each line (`<qty>@<cents>`), the 500-line and money limits, the catalogue cache (it reads Postgres instead). *checkout*, the essential work of the app\'s (src/orders/, StockService): `BEGIN` (read committed); `SELECT pg_advisory_xact_lock(hashtextextended(\'cart:<sid>\', 0))` (the app\'s per-cart lock); `HGETALL` of the cart; `SELECT id, name, price_cents, quantity FROM product WHERE id = ANY($1) ORDER BY id FOR UPDATE`; every line checked against the locked stock (409 `cart_not_purchasable`); `UPDATE product p SET quantity = p.quantity - t.quantity ... FROM unnest($1, $2) t WHERE p.id = t.id AND p.quantity >= t.quantity` (all lines or 409); the order and its lines in the app\'s one `WITH placed AS (INSERT INTO orders ...) INSERT INTO order_line ...`; `COMMIT`; then the bought lines out of the cart (the app\'s Lua: HDEL, EXPIRE); 201 with the order JSON. It leaves out what is not the essential work: lock_timeout around the lock, the pending-clears read, Idempotency-Key, expectedTotal, coupons, the money limit, the catalogue cache invalidation and marking the order\'s cart cleared.',
     `- The baseline's data: its own schema (\`bench_<run>_base\`), created by the app's own migrations (the same tables, constraints, indexes and foreign keys) and holding a copy of the app's catalogue (the same ids, names, prices and stock, the scarce products included), so that its checkouts take their own stock and write their own orders; its carts under its own key prefix on the same Redis (the checkout carts written straight into Redis in the app's layout, \`<pid>\` = \`<quantity>@<price>\`). A sanity check first places the same cart on both and compares the orders.`,
     '',
     '## Results',

@@ -41,7 +41,7 @@ type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unkno
  * The headers a helmet middleware sets: they depend on nothing in the request, so they are
  * worked out once, at start-up, and every response gets the same set.
  */
-export function headersOf(...middlewares: Middleware[]): OutgoingHttpHeaders {
+function headersOf(...middlewares: Middleware[]): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
   const res = {
     setHeader: (name: string, value: string | number | readonly string[]) => (headers[name.toLowerCase()] = value as string | number | string[]),
