@@ -67,6 +67,15 @@ export function configureApp(app: App): void {
 }
 
 /**
+ * TRUST_PROXY for Fastify. A hop count n trusts the n nearest hops whatever their address, as
+ * Express and proxy-addr read it: Fastify 5.12 turns a bare number into "trust nobody", so it gets
+ * that rule as a function (README: name the proxies' addresses where you can).
+ */
+export function fastifyTrustProxy(trust: boolean | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
+/**
  * The Fastify instance under Nest: bodies up to 100 kB, request ids from X-Request-Id (checked) or
  * fresh, TRUST_PROXY for `request.ip` (read here, before the configuration is validated: a bad
  * value stops the start there), no Nest middleware engine (middie: nothing uses it), path
@@ -75,7 +84,7 @@ export function configureApp(app: App): void {
 export function createHttpAdapter(env: NodeJS.ProcessEnv = process.env): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: parseTrustProxy(env.TRUST_PROXY ?? 'false') ?? false,
+    trustProxy: fastifyTrustProxy(parseTrustProxy(env.TRUST_PROXY ?? 'false') ?? false),
     genReqId: requestIdFor,
     requestIdHeader: false,
     return503OnClosing: false,

@@ -62,6 +62,20 @@ describe('Rate limits (e2e, Redis storage)', () => {
     }
   });
 
+  it('TRUST_PROXY as a hop count believes that many forwarded hops', async () => {
+    const c = await startTestApp('rate_limit_hops', { RATE_LIMIT_PER_MINUTE: '1', TRUST_PROXY: '1' });
+    try {
+      // one trusted hop: the address the (test's) proxy forwarded is the client, each with its own budget
+      await request(c.http).post('/api/sessions').set(from('198.51.100.1')).expect(201);
+      await request(c.http).post('/api/sessions').set(from('198.51.100.2')).expect(201);
+      expect((await request(c.http).post('/api/sessions').set(from('198.51.100.2')).expect(429)).body.code).toBe('rate_limited');
+      // only the nearest hop is believed: an address the client put in front of it counts for nothing
+      await request(c.http).post('/api/sessions').set('X-Forwarded-For', '203.0.113.9, 198.51.100.1').expect(429);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('RATE_LIMIT_PER_MINUTE=0 turns it off', async () => {
     const c = await startTestApp('rate_limit_off', { RATE_LIMIT_PER_MINUTE: '0' });
     try {
