@@ -46,6 +46,11 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
   private subscriber: RedisClient | null = null;
   /** Bumped by every invalidation, so a read that started before it does not store what it read. */
   private generation = 0;
+  /**
+   * Loads in flight, by product id. An invalidation drops its ids from here, so a reader that comes
+   * after a write never waits for a load that started before it.
+   */
+  private readonly loading = new Map<number, Promise<CatalogueProduct | undefined>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   /** The shared tier failed: left alone until then. */
   private sharedPausedUntil = 0;
@@ -76,7 +81,12 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     });
     let subscribedOnce = false;
     subscriber.on('ready', () => {
-      if (subscribedOnce) void this.memory.clear(); // messages may have been missed while disconnected
+      if (subscribedOnce) {
+        // messages may have been missed while disconnected
+        this.generation += 1;
+        this.loading.clear();
+        void this.memory.clear();
+      }
       subscribedOnce = true;
     });
     await subscriber.connect();
@@ -88,16 +98,53 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     if (this.subscriber) await this.subscriber.quit().catch(() => this.subscriber?.disconnect());
   }
 
-  /** The products that exist among `ids`, in that order: from memory, then the shared tier, the rest in one query. */
+  /**
+   * The products that exist among `ids`, in that order: from memory, then the shared tier, the rest in
+   * one query. A product already being loaded for another reader is waited for, not loaded again: when
+   * a popular product's entry expires, the readers that miss it meanwhile share one load.
+   */
   async getMany(ids: number[]): Promise<CatalogueProduct[]> {
     if (this.ttlMs === 0 || ids.length === 0) return this.products.findStockByIds(ids);
     const generation = this.generation;
-    const keys = ids.map(keyOf);
     const found = new Map<number, CatalogueProduct>();
-    (await this.memory.getMany<CatalogueProduct>(keys)).forEach((p, i) => p && found.set(ids[i], p));
-    let missing = ids.filter((id) => !found.has(id));
+    (await this.memory.getMany<CatalogueProduct>(ids.map(keyOf))).forEach((p, i) => p && found.set(ids[i], p));
+    if (found.size < ids.length) {
+      const waits: Promise<void>[] = [];
+      const toLoad: number[] = [];
+      for (const id of new Set(ids)) {
+        if (found.has(id)) continue;
+        const inFlight = this.loading.get(id);
+        if (inFlight) waits.push(inFlight.then((p) => void (p && found.set(id, p))));
+        else toLoad.push(id);
+      }
+      if (toLoad.length > 0) waits.push(this.loadShared(toLoad, generation).then((loaded) => loaded.forEach((p, id) => found.set(id, p))));
+      await Promise.all(waits);
+    }
+    return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
+  }
+
+  /** Starts loading `ids` (none in memory, none being loaded), registered in `loading` until it settles. */
+  private loadShared(ids: number[], generation: number): Promise<Map<number, CatalogueProduct>> {
+    const load = this.load(ids, generation);
+    const byId = ids.map((id) => {
+      const one = load.then((loaded) => loaded.get(id));
+      one.catch(() => undefined); // a failed load fails its readers; unread, it is not an unhandled rejection
+      this.loading.set(id, one);
+      return [id, one] as const;
+    });
+    const settled = () => {
+      for (const [id, one] of byId) if (this.loading.get(id) === one) this.loading.delete(id);
+    };
+    load.then(settled, settled);
+    return load;
+  }
+
+  /** `ids` from the shared tier, the rest from Postgres; stored in the tiers unless an invalidation came since the read began (`generation`). */
+  private async load(ids: number[], generation: number): Promise<Map<number, CatalogueProduct>> {
+    const found = new Map<number, CatalogueProduct>();
+    let missing = ids;
     const shared = this.sharedTier();
-    if (missing.length > 0 && shared) {
+    if (shared) {
       const fromShared = await within(shared.getMany<CatalogueProduct>(missing.map(keyOf)), SHARED_WAIT_MS).catch(() => this.sharedFailed([] as (CatalogueProduct | undefined)[]));
       const hits = missing.flatMap((_id, i) => (fromShared[i] ? [fromShared[i]] : []));
       for (const p of hits) found.set(p.id, p);
@@ -114,7 +161,7 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
         await Promise.all([this.memory.setMany(entries), sharedNow && within(sharedNow.setMany(entries), SHARED_WAIT_MS).catch(() => this.sharedFailed(undefined))]);
       }
     }
-    return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
+    return found;
   }
 
   /**
@@ -153,6 +200,7 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
 
   private dropLocal(ids: number[]): void {
     this.generation += 1;
+    for (const id of ids) this.loading.delete(id);
     void this.memory.deleteMany(ids.map(keyOf));
   }
 }

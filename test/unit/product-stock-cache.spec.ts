@@ -58,6 +58,78 @@ describe('ProductStockCache', () => {
     expect(fresh).toHaveBeenCalledTimes(1);
   });
 
+  describe('readers of a product that is being loaded', () => {
+    /** Each query waits for its gate: gates[i] lets query i answer. */
+    let gates: (() => void)[];
+    let calls: number[][];
+    let fail: boolean;
+    const gatedRepo = {
+      findStockByIds: async (ids: number[]) => {
+        calls.push(ids);
+        const snapshot = ids.flatMap((id) => (stock.has(id) ? [{ ...stock.get(id)! }] : []));
+        await new Promise<void>((r) => gates.push(r));
+        if (fail) throw new Error('connection terminated');
+        return snapshot;
+      },
+    } as unknown as ProductsRepository;
+    const gated = () => new ProductStockCache(tiers(), gatedRepo, config(1000), null);
+    const settle = () => new Promise((r) => setImmediate(r));
+    beforeEach(() => {
+      gates = [];
+      calls = [];
+      fail = false;
+    });
+
+    it('wait for that load instead of starting their own', async () => {
+      stock.set(3, p(3, 9));
+      const cache = gated();
+      const a = cache.getMany([1, 2]);
+      await settle();
+      const b = cache.getMany([2, 1, 2]);
+      const c = cache.getMany([3, 1]);
+      await settle();
+      expect(calls).toEqual([[1, 2], [3]]); // c loads only what nobody is loading yet
+      gates.forEach((open) => open());
+      expect((await a).map((x) => x.quantity)).toEqual([5, 7]);
+      expect((await b).map((x) => x.id)).toEqual([2, 1, 2]);
+      expect((await c).map((x) => [x.id, x.quantity])).toEqual([[3, 9], [1, 5]]);
+      expect((await cache.getMany([1, 2, 3])).length).toBe(3);
+      expect(calls).toHaveLength(2); // all in memory now
+    });
+
+    it('that come after an invalidation load again, not what was read before it', async () => {
+      const cache = gated();
+      const before = cache.getMany([1]);
+      await settle();
+      stock.set(1, p(1, 2));
+      await cache.invalidate([1]);
+      const after = cache.getMany([1]);
+      await settle();
+      expect(calls).toEqual([[1], [1]]);
+      gates.forEach((open) => open());
+      expect((await before).map((x) => x.quantity)).toEqual([5]); // began before the write
+      expect((await after).map((x) => x.quantity)).toEqual([2]);
+      expect((await cache.getMany([1])).map((x) => x.quantity)).toEqual([2]); // and only the fresh read was kept
+    });
+
+    it("share a failed load's error, and the next reader tries again", async () => {
+      const cache = gated();
+      fail = true;
+      const a = cache.getMany([1]);
+      await settle();
+      const b = cache.getMany([1]);
+      gates.forEach((open) => open());
+      await expect(a).rejects.toThrow('connection terminated');
+      await expect(b).rejects.toThrow('connection terminated');
+      fail = false;
+      const c = cache.getMany([1]);
+      await settle();
+      gates[1]();
+      expect((await c).map((x) => x.quantity)).toEqual([5]);
+      expect(calls).toEqual([[1], [1]]);
+    });
+  });
+
   it('never caches a product that does not exist', async () => {
     const cache = make(1000);
     expect(await cache.getMany([9])).toEqual([]);
