@@ -5,6 +5,7 @@ import type { Cache } from 'cache-manager';
 import { Cluster } from 'ioredis';
 import type { RedisClient } from '../redis/redis.module';
 import type { Keyv } from 'keyv';
+import { LRUCache } from 'lru-cache';
 import { within } from '../common/async/within';
 import { AppConfig } from '../config/app.config';
 import { REDIS_CLIENT } from '../redis/redis.module';
@@ -15,6 +16,9 @@ import { CatalogueProduct, ProductsRepository } from './products.repository';
  * one slot on a Redis Cluster.
  */
 const keyOf = (id: number) => `{catalogue}:product:${id}`;
+
+/** Most products one instance keeps in its in-process tier (least recently used go first). */
+export const MEMORY_TIER_SIZE = 50_000;
 
 /** After a write, the shared tier is cleared again this much later, in case a read that started before the write stored the old row meanwhile. */
 const SECOND_DELETE_MS = 250;
@@ -41,7 +45,8 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('CatalogueCache');
   private readonly ttlMs: number;
   private readonly channel: string;
-  private readonly memory: Keyv;
+  /** This instance's tier: frozen objects, handed to every reader as they are. */
+  private readonly memory: LRUCache<number, CatalogueProduct>;
   private readonly shared: Keyv | null;
   private subscriber: RedisClient | null = null;
   /** Bumped by every invalidation, so a read that started before it does not store what it read. */
@@ -65,8 +70,8 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
   ) {
     this.ttlMs = config.productCacheTtlMs;
     this.channel = `${config.redis.keyPrefix}catalogue-changed`;
-    [this.memory] = cache.stores;
-    this.shared = cache.stores[1] ?? null;
+    this.memory = new LRUCache({ max: MEMORY_TIER_SIZE, ttl: this.ttlMs > 0 ? this.ttlMs : undefined });
+    this.shared = redis ? cache.stores[0] : null;
   }
 
   async onModuleInit(): Promise<void> {
@@ -85,7 +90,7 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
         // messages may have been missed while disconnected
         this.generation += 1;
         this.loading.clear();
-        void this.memory.clear();
+        this.memory.clear();
       }
       subscribedOnce = true;
     });
@@ -107,7 +112,10 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     if (this.ttlMs === 0 || ids.length === 0) return this.products.findStockByIds(ids);
     const generation = this.generation;
     const found = new Map<number, CatalogueProduct>();
-    (await this.memory.getMany<CatalogueProduct>(ids.map(keyOf))).forEach((p, i) => p && found.set(ids[i], p));
+    for (const id of ids) {
+      const p = this.memory.get(id);
+      if (p) found.set(id, p);
+    }
     if (found.size < ids.length) {
       const waits: Promise<void>[] = [];
       const toLoad: number[] = [];
@@ -148,7 +156,7 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
       const fromShared = await within(shared.getMany<CatalogueProduct>(missing.map(keyOf)), SHARED_WAIT_MS).catch(() => this.sharedFailed([] as (CatalogueProduct | undefined)[]));
       const hits = missing.flatMap((_id, i) => (fromShared[i] ? [fromShared[i]] : []));
       for (const p of hits) found.set(p.id, p);
-      if (generation === this.generation && hits.length > 0) await this.memory.setMany(hits.map((p) => ({ key: keyOf(p.id), value: Object.freeze(p), ttl: this.ttlMs })));
+      if (generation === this.generation) for (const p of hits) this.memory.set(p.id, Object.freeze(p));
       missing = missing.filter((id) => !found.has(id));
     }
     if (missing.length > 0) {
@@ -156,9 +164,9 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
       for (const p of fetched) found.set(p.id, p);
       if (generation === this.generation && fetched.length > 0) {
         // frozen: the memory tier hands the same objects to every reader
-        const entries = fetched.map((p) => ({ key: keyOf(p.id), value: Object.freeze(p), ttl: this.ttlMs }));
+        for (const p of fetched) this.memory.set(p.id, Object.freeze(p));
         const sharedNow = this.sharedTier();
-        await Promise.all([this.memory.setMany(entries), sharedNow && within(sharedNow.setMany(entries), SHARED_WAIT_MS).catch(() => this.sharedFailed(undefined))]);
+        if (sharedNow) await within(sharedNow.setMany(fetched.map((p) => ({ key: keyOf(p.id), value: p, ttl: this.ttlMs }))), SHARED_WAIT_MS).catch(() => this.sharedFailed(undefined));
       }
     }
     return found;
@@ -201,7 +209,7 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
   private dropLocal(ids: number[]): void {
     this.generation += 1;
     for (const id of ids) this.loading.delete(id);
-    void this.memory.deleteMany(ids.map(keyOf));
+    for (const id of ids) this.memory.delete(id);
   }
 }
 
