@@ -41,7 +41,15 @@ function divRoundHalfUp(a: bigint, b: bigint): bigint {
 }
 
 const minBig = (a: bigint, b: bigint) => (a < b ? a : b);
-const sumBig = (values: Cents[]) => values.reduce((sum, v) => sum + BigInt(v), 0n);
+/**
+ * The exact sum of non-negative whole cents: added as doubles when the total stays a safe integer
+ * (then every partial sum was exact too), else in BigInt.
+ */
+function sumBig(values: Cents[]): bigint {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum <= Number.MAX_SAFE_INTEGER ? BigInt(sum) : values.reduce((total, v) => total + BigInt(v), 0n);
+}
 
 function discountOn(eligible: bigint, terms: Omit<CouponTerms, 'productIds' | 'appliesTo'>): bigint {
   if (eligible <= 0n) return 0n;

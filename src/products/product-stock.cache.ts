@@ -111,23 +111,21 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
   async getMany(ids: number[]): Promise<CatalogueProduct[]> {
     if (this.ttlMs === 0 || ids.length === 0) return this.products.findStockByIds(ids);
     const generation = this.generation;
+    const hits = ids.map((id) => this.memory.get(id));
+    if (!hits.includes(undefined)) return hits as CatalogueProduct[];
     const found = new Map<number, CatalogueProduct>();
-    for (const id of ids) {
-      const p = this.memory.get(id);
-      if (p) found.set(id, p);
-    }
-    if (found.size < ids.length) {
-      const waits: Promise<void>[] = [];
-      const toLoad: number[] = [];
-      for (const id of new Set(ids)) {
-        if (found.has(id)) continue;
+    const waits: Promise<void>[] = [];
+    const toLoad: number[] = [];
+    for (const [i, id] of ids.entries()) {
+      if (hits[i]) found.set(id, hits[i]);
+      else if (!found.has(id) && !toLoad.includes(id)) {
         const inFlight = this.loading.get(id);
         if (inFlight) waits.push(inFlight.then((p) => void (p && found.set(id, p))));
         else toLoad.push(id);
       }
-      if (toLoad.length > 0) waits.push(this.loadShared(toLoad, generation).then((loaded) => loaded.forEach((p, id) => found.set(id, p))));
-      await Promise.all(waits);
     }
+    if (toLoad.length > 0) waits.push(this.loadShared(toLoad, generation).then((loaded) => loaded.forEach((p, id) => found.set(id, p))));
+    await Promise.all(waits);
     return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
   }
 
