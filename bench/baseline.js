@@ -13,6 +13,10 @@
  *      no coupon is read or applied).
  * Errors: 400 bad body, 404 unknown product, 409 out of stock (cart unchanged).
  *
+ * `GET /api/viewcart/:sid` (the least work of a cart view): one HGETALL, the products from a map in
+ *   this process (kept 1 s, as the app's memory tier keeps them by default; the missing ones in one
+ *   SQL read), the same view JSON. No validation pipeline, seen prices, coupon or notices.
+ *
  * `POST /api/carts/:sid/checkout` (the essential work of the app's checkout, src/orders/):
  *   1. one Postgres transaction (BEGIN, READ COMMITTED): the cart's checkout lock as the app takes it
  *      (`pg_advisory_xact_lock(hashtextextended('cart:<sid>', 0))`), then the cart read from Redis
@@ -183,6 +187,43 @@ async function updateCart(req, res) {
   send(res, 200, view);
 }
 
+/**
+ * Products for the view, kept in this process for PRODUCT_TTL_MS (the app's memory tier and its
+ * default PRODUCT_CACHE_TTL_MS): those missing or older are read in one query.
+ */
+const PRODUCT_TTL_MS = 1000;
+const productRows = new Map(); // id -> { row, at }
+
+async function productsFor(ids) {
+  const now = Date.now();
+  const rows = [];
+  const missing = [];
+  for (const id of ids) {
+    const hit = productRows.get(id);
+    if (hit && now - hit.at < PRODUCT_TTL_MS) rows.push(hit.row);
+    else missing.push(id);
+  }
+  if (missing.length > 0) {
+    for (const row of (await pool.query(CART_SQL, [missing])).rows) {
+      productRows.set(row.id, { row, at: now });
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+/** GET /api/viewcart/:sid: the least a view is, the cart (HGETALL) reconciled with the catalogue as JSON. */
+async function viewCart(res, sid) {
+  if (!SID_RE.test(sid)) return fail(res, 400, 'validation_failed', 'sid: invalid');
+  const hash = await redis.hgetall(`cart:${sid}`);
+  const flat = [];
+  for (const [field, value] of Object.entries(hash)) if (field !== 'coupon') flat.push(field, parseInt(value, 10));
+  const ids = [];
+  for (let i = 0; i < flat.length; i += 2) ids.push(Number(flat[i]));
+  const { view } = cartView(sid, flat, ids.length > 0 ? await productsFor(ids) : []);
+  send(res, 200, view);
+}
+
 /** The cart hash (HGETALL) as lines {pid, quantity}; the coupon field is left out (no coupons here). */
 function cartLines(hash) {
   const lines = [];
@@ -278,7 +319,9 @@ const server = http.createServer((req, res) => {
   if (closing) res.setHeader('connection', 'close');
   let work;
   const co = req.method === 'POST' && /^\/api\/carts\/([^/?]+)\/checkout(?:\?.*)?$/.exec(req.url);
+  const vc = req.method === 'GET' && /^\/api\/viewcart\/([^/?]+)$/.exec(req.url);
   if (req.method === 'POST' && req.url === '/api/updatecart') work = updateCart(req, res);
+  else if (vc) work = viewCart(res, decodeURIComponent(vc[1]));
   else if (co) work = Promise.resolve().then(() => checkout(req, res, decodeURIComponent(co[1])));
   else if (req.method === 'GET' && req.url === '/health') work = health(res);
   else {

@@ -7,7 +7,7 @@
  * build on a Redis Cluster (the app's schema, its own key prefix): the cluster on 127.0.0.1:7000-7005
  * (BENCH_REDIS_CLUSTER_NODES) when it answers `cluster_state:ok`, else a private one (3 masters + 3 replicas on free ports, in a
  * temporary folder). Loads 200 products and drives them with autocannon: add-to-cart (app, baseline,
- * app on the cluster), cart views of 1 and 100 lines (app, app on the cluster), checkout (app,
+ * app on the cluster), cart views of 1 and 100 lines (app, baseline, app on the cluster), checkout (app,
  * baseline). Prints tables and writes bench/RESULTS.md. Everything it created (processes, schemas,
  * Redis keys on the node and on the cluster, the private cluster and its folder) is removed at the
  * end, on error and on Ctrl-C.
@@ -949,7 +949,7 @@ async function main() {
   }
 
   // --- 2. cart views: 1 line and 100 lines (on the single node, and on the cluster)
-  if (wanted('view')) results.scenarios.view = await runViews(APP, CLUSTER, products);
+  if (wanted('view')) results.scenarios.view = await runViews(APP, BASE, CLUSTER, products);
 
   if (clusterApp) {
     // checkout runs without it
@@ -989,7 +989,7 @@ function startFlags() {
   return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
 }
 
-async function runViews(APP, CLUSTER, products) {
+async function runViews(APP, BASE, CLUSTER, products) {
   const viewCarts = { 1: [], 100: [] };
   const jobs = [];
   for (const size of [1, 100]) {
@@ -999,13 +999,13 @@ async function runViews(APP, CLUSTER, products) {
       viewCarts[size].push(sid);
     }
   }
-  // the same carts on both apps
-  for (const url of [APP, CLUSTER].filter(Boolean)) {
+  // the same carts on both apps and on the baseline (whose add-to-cart adds one unit: its lines hold 1)
+  for (const url of [APP, CLUSTER, BASE].filter(Boolean)) {
     await mapLimit(jobs, 8, (j) => expectStatus(api(url, 'POST', '/api/updatecart', j), 200, 'prepare view cart'));
     const check = await expectStatus(api(url, 'GET', `/api/viewcart/${viewCarts[100][0]}`), 200, 'view 100-line cart');
-    if (check.items.length !== 100 || check.items.some((i) => i.status !== 'ok')) throw new Error('the 100-line cart is not 100 ok lines');
+    if (check.items.length !== 100 || check.items.some((i) => i.status !== 'ok')) throw new Error(`the 100-line cart is not 100 ok lines on ${url}`);
   }
-  log(`prepared ${VIEW_CARTS} carts of 1 line and ${VIEW_CARTS} of 100 lines${CLUSTER ? ' on each app' : ''}`);
+  log(`prepared ${VIEW_CARTS} carts of 1 line and ${VIEW_CARTS} of 100 lines on the app${CLUSTER ? ', the app on the cluster' : ''} and the baseline`);
   const viewTarget = (label, size, url, proc, rss) => ({
     label,
     url,
@@ -1024,7 +1024,13 @@ async function runViews(APP, CLUSTER, products) {
       ];
     },
   });
-  const targets = [viewTarget('1 line', 1, APP, () => app, sampler), viewTarget('100 lines', 100, APP, () => app, sampler)];
+  const targets = [
+    viewTarget('1 line', 1, APP, () => app, sampler),
+    viewTarget('100 lines', 100, APP, () => app, sampler),
+    // the least work of a view (bench/baseline.js): how the cost of 100 lines compares there
+    viewTarget('baseline 1 line', 1, BASE, () => baseline),
+    viewTarget('baseline 100 lines', 100, BASE, () => baseline),
+  ];
   if (CLUSTER) targets.push(viewTarget('1 line (cluster)', 1, CLUSTER, () => clusterApp, clusterSampler), viewTarget('100 lines (cluster)', 100, CLUSTER, () => clusterApp, clusterSampler));
   return runScenario('cart view', targets);
 }
@@ -1237,6 +1243,7 @@ function report(r) {
   }
   if (view) {
     rows.push(['cart view, 1 line', 'app', view.targets['1 line']], ['cart view, 100 lines', 'app', view.targets['100 lines']]);
+    if (view.targets['baseline 1 line']) rows.push(['cart view, 1 line', 'baseline', view.targets['baseline 1 line']], ['cart view, 100 lines', 'baseline', view.targets['baseline 100 lines']]);
     if (view.targets['1 line (cluster)']) rows.push(['cart view, 1 line', CL, view.targets['1 line (cluster)']], ['cart view, 100 lines', CL, view.targets['100 lines (cluster)']]);
   }
   if (co) rows.push(['checkout (1-3 lines)', 'app', co.targets.app], ['checkout (1-3 lines)', 'baseline', co.targets.baseline]);
@@ -1269,7 +1276,12 @@ function report(r) {
     const [t1, t100] = [view.targets['1 line'], view.targets['100 lines']];
     ratios.viewCost = t1.best.rps / t100.best.rps;
     const per = t1.rounds.map((x, i) => x2(x.rps / t100.rounds[i].rps)).join(', ');
-    T.push(`| ${viewWhat} | ${x2(ratios.viewCost)} (${fmt(t1.best.rps)} / ${fmt(t100.best.rps)} req/s); per round ${per} | ${pf(ratios.viewCost <= TARGETS.viewCost)} |`);
+    const [b1, b100] = [view.targets['baseline 1 line'], view.targets['baseline 100 lines']];
+    ratios.baselineViewCost = b1 ? b1.best.rps / b100.best.rps : null;
+    const floor = b1
+      ? `; the baseline's (the least work of a view): ${x2(ratios.baselineViewCost)} (${fmt(b1.best.rps)} / ${fmt(b100.best.rps)} req/s), per round ${b1.rounds.map((x, i) => x2(x.rps / b100.rounds[i].rps)).join(', ')}; the app's 100-line view keeps ${x2(t100.best.rps / b100.best.rps)} of the baseline's req/s`
+      : '';
+    T.push(`| ${viewWhat} | ${x2(ratios.viewCost)} (${fmt(t1.best.rps)} / ${fmt(t100.best.rps)} req/s); per round ${per}${floor} | ${pf(ratios.viewCost <= TARGETS.viewCost)} |`);
   } else notRun(viewWhat);
   const coWhat = `checkout orders/s >= ${TARGETS.checkoutOrders}× the checkout baseline's (best rounds)`;
   if (co?.disturbed) notMeasured(coWhat, co);
@@ -1319,7 +1331,7 @@ function report(r) {
   for (const [s, t, { rounds }] of rows) rounds.forEach((x, i) => R.push(roundRow(s, t, i + 1, x)));
   // refused rounds: every run they got to, marked, in All rounds too
   const names = { add: 'add-to-cart', view: 'cart view', checkout: 'checkout (1-3 lines)' };
-  const server = { app: 'app', baseline: 'baseline', 'app (cluster)': CL, '1 line': 'app, 1 line', '100 lines': 'app, 100 lines', '1 line (cluster)': `${CL}, 1 line`, '100 lines (cluster)': `${CL}, 100 lines` };
+  const server = { app: 'app', baseline: 'baseline', 'app (cluster)': CL, '1 line': 'app, 1 line', '100 lines': 'app, 100 lines', '1 line (cluster)': `${CL}, 1 line`, '100 lines (cluster)': `${CL}, 100 lines`, 'baseline 1 line': 'baseline, 1 line', 'baseline 100 lines': 'baseline, 100 lines' };
   const F = [];
   for (const [key, sc] of Object.entries(r.scenarios)) {
     for (const f of sc?.refused || []) {
@@ -1358,13 +1370,13 @@ function markdown(r, rep) {
       : `- App on a Redis Cluster (issue 11): not run (${OPT.cluster ? '--only' : '--no-cluster'})`,
     `- Catalogue: ${PRODUCTS} products, stock ${fmt(STOCK)} each, prices with cents`,
     `- add-to-cart${ran(add)}: \`POST /api/updatecart {sid, pid}\`, sid drawn from ${fmt(SID_POOL)} (a fresh set per round and try, so carts start empty), pid random; on the app, the baseline and the app on the cluster`,
-    `- cart view${ran(view)}: \`GET /api/viewcart/:sid\` over ${VIEW_CARTS} carts of 1 line and ${VIEW_CARTS} carts of 100 lines (all lines ok), the same carts on the app and the app on the cluster`,
+    `- cart view${ran(view)}: \`GET /api/viewcart/:sid\` over ${VIEW_CARTS} carts of 1 line and ${VIEW_CARTS} carts of 100 lines (all lines ok), the same carts on the app, the app on the cluster and the baseline`,
     co
       ? `- checkout: \`POST /api/carts/:sid/checkout\` on carts of 1-3 lines (1-2 units each) prepared in advance (${CHECKOUT_WARMUP_CARTS} warm-up carts, then ${fmt(OPT.checkoutCarts)} per round), on the app and on the baseline, each with its own carts and stock: the same mix (the same sids, lines and quantities, from a generator seeded by the round), ${SCARCE_SHARE * 100}% of the carts also holding one unit of one of ${SCARCE_PRODUCTS} scarce products (stock ${SCARCE_STOCK} each on each side), so checkouts race for stock and some are refused (409). orders/s counts 201s. Afterwards Postgres is checked on each side: stock taken = units in the 201 answers = units in \`order_line\`, none oversold.`
       : co === null
         ? '- checkout: skipped, `POST /api/carts/:sid/checkout` answers 404 `route_not_found`'
         : '- checkout: not run (--only)',
-    '- Baseline (bench/baseline.js): bare `node:http` + ioredis + pg. *add-to-cart*: parse the JSON body, one SQL read of the stock, one Lua script (check against the stock, HINCRBY, EXPIRE, return the hash), one SQL read of the cart\'s products (`WHERE id = ANY($1)`), the same cart view JSON It leaves out what the app\'s add-to-cart also does: the price shown kept with each line (`<qty>@<cents>`), the 500-line and money limits, the catalogue cache (it reads Postgres instead). *checkout*, the essential work of the app\'s (src/orders/, StockService): `BEGIN` (read committed); `SELECT pg_advisory_xact_lock(hashtextextended(\'cart:<sid>\', 0))` (the app\'s per-cart lock); `HGETALL` of the cart; `SELECT id, name, price_cents, quantity FROM product WHERE id = ANY($1) ORDER BY id FOR UPDATE`; every line checked against the locked stock (409 `cart_not_purchasable`); `UPDATE product p SET quantity = p.quantity - t.quantity ... FROM unnest($1, $2) t WHERE p.id = t.id AND p.quantity >= t.quantity` (all lines or 409); the order and its lines in the app\'s one `WITH placed AS (INSERT INTO orders ...) INSERT INTO order_line ...`; `COMMIT`; then the bought lines out of the cart (the app\'s Lua: HDEL, EXPIRE); 201 with the order JSON. It leaves out what is not the essential work: lock_timeout around the lock, the pending-clears read, Idempotency-Key, expectedTotal, coupons, the money limit, the catalogue cache invalidation and marking the order\'s cart cleared.',
+    '- Baseline (bench/baseline.js): bare `node:http` + ioredis + pg. *add-to-cart*: parse the JSON body, one SQL read of the stock, one Lua script (check against the stock, HINCRBY, EXPIRE, return the hash), one SQL read of the cart\'s products (`WHERE id = ANY($1)`), the same cart view JSON. It leaves out what the app\'s add-to-cart also does: the price shown kept with each line (`<qty>@<cents>`), the 500-line and money limits, the catalogue cache (it reads Postgres instead). *cart view*, the least work of one: one `HGETALL`, the products from a map in the process (kept 1 s like the app\'s memory tier; the missing ones in one SQL read), the same view JSON (no seen prices, coupon, notices or validation pipeline). *checkout*, the essential work of the app\'s (src/orders/, StockService): `BEGIN` (read committed); `SELECT pg_advisory_xact_lock(hashtextextended(\'cart:<sid>\', 0))` (the app\'s per-cart lock); `HGETALL` of the cart; `SELECT id, name, price_cents, quantity FROM product WHERE id = ANY($1) ORDER BY id FOR UPDATE`; every line checked against the locked stock (409 `cart_not_purchasable`); `UPDATE product p SET quantity = p.quantity - t.quantity ... FROM unnest($1, $2) t WHERE p.id = t.id AND p.quantity >= t.quantity` (all lines or 409); the order and its lines in the app\'s one `WITH placed AS (INSERT INTO orders ...) INSERT INTO order_line ...`; `COMMIT`; then the bought lines out of the cart (the app\'s Lua: HDEL, EXPIRE); 201 with the order JSON. It leaves out what is not the essential work: lock_timeout around the lock, the pending-clears read, Idempotency-Key, expectedTotal, coupons, the money limit, the catalogue cache invalidation and marking the order\'s cart cleared.',
     `- The baseline's data: its own schema (\`bench_<run>_base\`), created by the app's own migrations (the same tables, constraints, indexes and foreign keys) and holding a copy of the app's catalogue (the same ids, names, prices and stock, the scarce products included), so that its checkouts take their own stock and write their own orders; its carts under its own key prefix on the same Redis (the checkout carts written straight into Redis in the app's layout, \`<pid>\` = \`<quantity>@<price>\`). A sanity check first places the same cart on both and compares the orders.`,
     '',
     '## Results',
