@@ -41,9 +41,10 @@ if want <= 0 then
 end
 if want > stock then return {0, cur, redis.call('HGETALL', key)} end
 if cur == 0 and redis.call('HLEN', key) - redis.call('HEXISTS', key, 'coupon') >= maxLines then return {2, cur, redis.call('HGETALL', key)} end
+local all = nil
 if want > cur then
   local value = want * tonumber(price)
-  local all = redis.call('HGETALL', key)
+  all = redis.call('HGETALL', key)
   for i = 1, #all, 2 do
     if value > maxValue then break end
     if all[i] ~= 'coupon' and all[i] ~= pid then
@@ -53,9 +54,20 @@ if want > cur then
   end
   if value > maxValue then return {3, cur, all} end
 end
-redis.call('HSET', key, pid, want .. '@' .. (seen or price))
+local line = want .. '@' .. (seen or price)
+redis.call('HSET', key, pid, line)
 redis.call('EXPIRE', key, ttl)
-return {1, want, redis.call('HGETALL', key)}
+if not all then return {1, want, redis.call('HGETALL', key)} end
+-- the hash as read above with this line written: no second HGETALL (the reader does not rely on field order)
+for i = 1, #all, 2 do
+  if all[i] == pid then
+    all[i + 1] = line
+    return {1, want, all}
+  end
+end
+all[#all + 1] = pid
+all[#all + 1] = line
+return {1, want, all}
 `;
 
 /** KEYS[1] cart hash; ARGV ttl, pid... Removes the lines, refreshes the TTL if the cart remains, returns the count removed. */

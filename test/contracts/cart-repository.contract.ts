@@ -44,6 +44,20 @@ export function cartRepositoryContract(name: string, harness: CartRepositoryHarn
       expect(sorted((await repo.getCart(sid)).lines)).toEqual([{ pid: 1, quantity: 3 }, { pid: 2, quantity: 1 }]);
     });
 
+    it('answers every change with the cart a read right after it finds, prices included', async () => {
+      await repo.setCoupon(sid, 'C1');
+      const byPid = (cart: StoredCart) => ({ ...cart, lines: [...cart.lines].sort((a, b) => a.pid - b.pid) });
+      // new lines, lines grown, set lower, set higher, removed, and a cart past 128 fields (another hash encoding in Redis)
+      const steps: [string, number, number][] = [['inc', 1, 2], ['inc', 2, 1], ['inc', 1, 1], ['set', 2, 5], ['set', 1, 1], ['set', 2, 0], ['inc', 3, 4]];
+      for (let pid = 10; pid < 150; pid++) steps.push(['inc', pid, 1]);
+      steps.push(['set', 3, 9], ['inc', 149, 2], ['set', 10, 0]);
+      for (const [mode, pid, n] of steps) {
+        const change = mode === 'inc' ? await repo.incrementLine(sid, pid, n, 1000, PRICE + pid) : await repo.setLine(sid, pid, n, 1000, PRICE + pid);
+        expect(change.outcome).toBe('ok');
+        expect(byPid(change.cart)).toEqual(byPid(await repo.getCart(sid)));
+      }
+    });
+
     it('returns the whole cart as it is right after each change, refused ones included', async () => {
       await repo.setCoupon(sid, 'C1');
       const first = await repo.incrementLine(sid, 1, 2, 10, PRICE);
