@@ -123,6 +123,22 @@ describe('Platform: errors, docs, health (e2e)', () => {
     expect(res.body.code).toBe('validation_failed');
   });
 
+  it('the limit is 102,400 bytes exactly: that many are read, one more is 413 (JSON and form)', async () => {
+    /** A body of exactly `size` bytes: the padding makes up the rest. */
+    const jsonOf = (size: number) => {
+      const head = '{"sid":"a","pid":0,"pad":"';
+      return `${head}${'x'.repeat(size - head.length - 2)}"}`;
+    };
+    const formOf = (size: number) => `sid=a&pid=0&pad=${'x'.repeat(size - 'sid=a&pid=0&pad='.length)}`;
+    for (const [type, body] of [['application/json', jsonOf], ['application/x-www-form-urlencoded', formOf]] as const) {
+      expect(Buffer.byteLength(body(102_400))).toBe(102_400);
+      const read = await request(t.http).post('/api/updatecart').set('Content-Type', type).send(body(102_400)).expect(400);
+      expect(read.body.code).toBe('validation_failed'); // parsed, then refused for pid 0
+      const refused = await request(t.http).post('/api/updatecart').set('Content-Type', type).send(body(102_401)).expect(413);
+      expect(refused.body.code).toBe('payload_too_large');
+    }
+  });
+
   it.each([
     ['GET', '/nope'],
     ['POST', '/api/nothing'],
