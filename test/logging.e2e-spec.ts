@@ -42,6 +42,8 @@ describe('Logs (the app as a process, stdout a pipe)', () => {
       await request(app.url).get(`/api/viewcart?sid=s1&code=${SECRETS.code}`).set('X-Request-Id', 'req-query-1').expect(200);
       await request(app.url).get('/api/products/0').set('X-Request-Id', 'req-400').set('X-API-Key', ADMIN_KEY).expect(400);
       await request(app.url).get(`/no/such/route?code=${SECRETS.code}`).set('X-Request-Id', 'req-404').expect(404);
+      // answered before any route ran: a URL the router refuses
+      await request(app.url).get(`/api/viewcart/%E0%A4%A?code=${SECRETS.code}`).set('X-Request-Id', 'req-bad-url').expect(400);
       await request(app.url).get('/health').expect(200);
       // an unexpected failure: the coupon table is gone for a moment
       const pg = new Client({ connectionString: TEST_DATABASE_URL });
@@ -84,6 +86,7 @@ describe('Logs (the app as a process, stdout a pipe)', () => {
     expect(requestLine('req-ok-1')).toEqual([expect.objectContaining({ level: 'info', method: 'GET', route: '/api/products', status: 200, durationMs: expect.any(Number), msg: 'request completed' })]);
     expect(requestLine('req-400')).toEqual([expect.objectContaining({ route: '/api/products/:id', status: 400 })]);
     expect(requestLine('req-404')).toEqual([expect.objectContaining({ route: 'unmatched', path: '/no/such/route', status: 404 })]);
+    expect(requestLine('req-bad-url')).toEqual([expect.objectContaining({ level: 'info', method: 'GET', route: 'unmatched', path: '/api/viewcart/%E0%A4%A', status: 400, msg: 'request completed' })]);
     // probes log at debug only
     expect(lines.some((l) => l.route === '/health')).toBe(false);
 

@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import * as net from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createCoupon } from './factories/coupon.factory';
@@ -126,6 +128,27 @@ describe('Request ids and metrics (e2e, Postgres + Redis)', () => {
       const after = await scrape();
       const key = 'http_request_duration_seconds_count{method="GET",route="unmatched",status_code="404"}';
       expect((after.get(key) ?? 0) - (before.get(key) ?? 0)).toBe(1);
+    });
+
+    it('counts requests answered before any route ran as unmatched: a URL the router refuses, a request Node cannot parse', async () => {
+      if (!t.http.listening) await new Promise<void>((resolve) => t.http.listen(0, '127.0.0.1', () => resolve()));
+      const { port } = t.http.address() as AddressInfo;
+      const before = await scrape();
+      await request(t.http).get('/api/viewcart/%E0%A4%A').expect(400);
+      await request(t.http).get(`/api/viewcart/${'a'.repeat(1100)}`).expect(414);
+      const answer = await new Promise<string>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'));
+        let out = '';
+        socket.on('data', (d: Buffer) => (out += d.toString('latin1')));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(out));
+      });
+      expect(answer).toMatch(/^HTTP\/1.1 400 /);
+      const after = await scrape();
+      const moved = (key: string) => (after.get(key) ?? 0) - (before.get(key) ?? 0);
+      expect(moved('http_request_duration_seconds_count{method="GET",route="unmatched",status_code="400"}')).toBe(1);
+      expect(moved('http_request_duration_seconds_count{method="GET",route="unmatched",status_code="414"}')).toBe(1);
+      expect(moved('http_request_duration_seconds_count{method="unknown",route="unmatched",status_code="400"}')).toBe(1);
     });
 
     it('counts a Postgres failure by its SQLSTATE', async () => {

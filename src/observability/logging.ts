@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
+import { onRefusal } from '../common/http/refusals';
 import { isOutage, responseErrorOf } from './request-context';
 
 export type LogFormat = 'json' | 'pretty';
@@ -167,6 +168,10 @@ export function logRequests(fastify: FastifyInstance, root: pino.Logger): void {
       root[level](line, reply.statusCode >= 500 ? 'request failed' : 'request completed');
     }
     done();
+  });
+  // answered before any route or hook ran (a URL the router refuses, a request Node's parser refuses)
+  onRefusal(fastify, ({ requestId, method, path, status, seconds }) => {
+    if (root.isLevelEnabled('info')) root.info({ requestId, method: method ?? 'unknown', route: 'unmatched', status, durationMs: Math.round(seconds * 1000), path: path ?? 'unknown' }, 'request completed');
   });
 }
 

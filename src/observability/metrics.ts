@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { asUnavailable } from '../common/errors/unavailable';
 import { routePattern } from './logging';
+import { onRefusal } from '../common/http/refusals';
 import { responseBodyOf, responseErrorOf } from './request-context';
 
 /** Pool figures as pg's Pool reports them. */
@@ -157,6 +158,8 @@ export class Metrics {
       this.observe(request, reply, reply.elapsedTime / 1000);
       done();
     });
+    // answered before any route or hook ran: counted as unmatched
+    onRefusal(fastify, ({ method, status, seconds }) => this.httpDuration.observe({ method: method ?? 'unknown', route: 'unmatched', status_code: String(status) }, seconds));
   }
 }
 

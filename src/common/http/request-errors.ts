@@ -1,10 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DomainError } from '../errors/domain-error';
 import { REQUEST_ID_HEADER } from '../../observability/logging';
+import { tellRefusal } from './refusals';
 import { SECURITY_HEADERS } from './security';
 
 // What Fastify and Node refuse before a route runs, in the one error shape, with the security headers.
@@ -44,6 +45,7 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
   const refusal = requestError(error);
   const { status, code, message } = refusal instanceof DomainError ? refusal : unreadable(HttpStatus.BAD_REQUEST);
   void reply.code(status).headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id).send({ statusCode: status, code, message, requestId: request.id });
+  tellRefusal(request.server, { requestId: request.id, method: request.method, path: request.url.split('?')[0].slice(0, 200), status, seconds: reply.elapsedTime / 1000 });
 }
 
 /**
@@ -53,8 +55,9 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
  * for headers too large, 408 for a request that took too long to arrive, else 400. Then the
  * connection is closed, as Node and Fastify do. A reset connection gets nothing, and neither does
  * one whose response has begun (a broken chunk after the route answered): it would corrupt it.
+ * Fastify calls it with `this` its instance, whose refusal listeners are told.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }): void {
+export function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   if (socket._httpMessage?.headersSent) return void socket.destroy(error);
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
@@ -68,4 +71,5 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     );
   }
   socket.destroy(error);
+  tellRefusal(this, { requestId, method: null, path: null, status, seconds: 0 });
 }
