@@ -95,7 +95,9 @@ describe('Logs (the app as a process, stdout a pipe)', () => {
     expect(failed.length).toBeGreaterThanOrEqual(2);
     const failure = failed.find((l) => l.msg === 'request failed')!;
     expect(failure).toMatchObject({ level: 'error', route: '/api/coupons', status: 500, err: { type: 'QueryFailedError', cause: { code: '42P01' } } });
-    expect(failed.find((l) => l.context === 'Errors')).toMatchObject({ level: 'error' });
+    expect(failed.find((l) => l.context === 'Errors')).toMatchObject({ level: 'error', msg: expect.stringMatching(/^QueryFailedError: relation .*coupon.* does not exist$/) });
+    // the stack once, on the request's line
+    expect(raw.filter((l) => l.includes('req-500') && l.includes('QueryFailedError: relation') && /\\n\s+at /.test(l))).toHaveLength(1);
     expect(out).not.toMatch(/"query"|"parameters"/);
 
     // nothing secret: tokens, keys, cookies, query strings

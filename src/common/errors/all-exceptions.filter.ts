@@ -78,7 +78,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { body };
     }
     const kind = exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
-    this.log.note(kind, exception instanceof Error ? (exception.stack ?? kind) : kind, fields);
+    // the stack and the cause chain go with the request's own line (logRequests), once
+    this.log.note(kind, kind, fields);
     return { body: { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'internal_error', message: 'Internal server error' } };
   }
 }
