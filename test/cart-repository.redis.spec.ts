@@ -44,4 +44,10 @@ describe('RedisCartRepository: the stored format', () => {
     await repo.recordSeenPrices('legacy', [{ pid: 6, priceCents: 50 }]);
     expect(await client.hgetall('cart:legacy')).toEqual({ '5': '4@999', '6': '1@50', coupon: 'OLD' });
   });
+
+  it('reads a value it did not write (not digits, or digits@digits) as a line of no known quantity', async () => {
+    await client.hset('cart:odd', '1', '2@150', '2', 'x', '3', '2@', '4', '@5', '5', '1@2@3', '6', ' 4');
+    const { lines } = await repo.getCart('odd');
+    expect(lines).toEqual([{ pid: 1, quantity: 2, seenPriceCents: 150 }, ...[2, 3, 4, 5, 6].map((pid) => ({ pid, quantity: NaN }))]);
+  });
 });

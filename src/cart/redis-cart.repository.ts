@@ -9,8 +9,9 @@ const COUPON_FIELD = 'coupon';
  * A line's value: `<quantity>@<seen price in cents>`, or a bare `<quantity>` (stored before prices
  * were remembered). Quantity and price share one field, so every step that writes a line writes its
  * price atomically with it, removing a line removes its price, and the line count is the field count.
+ * Both parts are digits only (DIGITS).
  */
-const LINE_VALUE = /^(\d+)(?:@(\d+))?$/;
+const DIGITS = /^\d+$/;
 
 /**
  * One round trip, one atomic step: read the line, apply the change, check it against the stock,
@@ -120,21 +121,24 @@ export class RedisCartRepository extends CartRepository {
   }
 
   async getCart(sid: string): Promise<StoredCart> {
-    return RedisCartRepository.toStoredCart(Object.entries(await this.redis.hgetall(this.key(sid))));
+    const hash = await this.redis.hgetall(this.key(sid));
+    const cart: StoredCart = { lines: [], couponCode: null };
+    for (const field in hash) RedisCartRepository.addField(cart, field, hash[field]);
+    return cart;
   }
 
-  /** The cart hash's fields and values (from HGETALL, or paired up from a script's flat reply). */
-  private static toStoredCart(fields: [string, string][]): StoredCart {
-    const cart: StoredCart = { lines: [], couponCode: null };
-    for (const [field, value] of fields) {
-      if (field === COUPON_FIELD) {
-        cart.couponCode = value;
-        continue;
-      }
-      const [, quantity, seen] = LINE_VALUE.exec(value) ?? [];
-      cart.lines.push(seen === undefined ? { pid: Number(field), quantity: Number(quantity) } : { pid: Number(field), quantity: Number(quantity), seenPriceCents: Number(seen) });
+  /** One field of the cart hash into `cart`: the coupon, or a line (an unreadable value gives quantity NaN). */
+  private static addField(cart: StoredCart, field: string, value: string): void {
+    if (field === COUPON_FIELD) {
+      cart.couponCode = value;
+      return;
     }
-    return cart;
+    const at = value.indexOf('@');
+    const quantity = at < 0 ? value : value.slice(0, at);
+    const seen = at < 0 ? undefined : value.slice(at + 1);
+    if (!DIGITS.test(quantity) || (seen !== undefined && !DIGITS.test(seen))) cart.lines.push({ pid: Number(field), quantity: NaN });
+    else if (seen === undefined) cart.lines.push({ pid: Number(field), quantity: Number(quantity) });
+    else cart.lines.push({ pid: Number(field), quantity: Number(quantity), seenPriceCents: Number(seen) });
   }
 
   incrementLine(sid: string, pid: number, by: number, stock: number, priceCents: Cents): Promise<LineChange> {
@@ -147,9 +151,9 @@ export class RedisCartRepository extends CartRepository {
 
   private async change(sid: string, pid: number, mode: 'inc' | 'set', n: number, stock: number, priceCents: Cents): Promise<LineChange> {
     const [status, quantity, hash] = await this.redis.cartChangeLine(this.key(sid), pid, mode, n, stock, this.ttlSeconds, MAX_CART_LINES, priceCents, MAX_TOTAL_CENTS);
-    const fields: [string, string][] = [];
-    for (let i = 0; i < hash.length; i += 2) fields.push([hash[i], hash[i + 1]]);
-    return { outcome: OUTCOMES[status as 0 | 1 | 2 | 3], quantity, cart: RedisCartRepository.toStoredCart(fields) };
+    const cart: StoredCart = { lines: [], couponCode: null };
+    for (let i = 0; i < hash.length; i += 2) RedisCartRepository.addField(cart, hash[i], hash[i + 1]);
+    return { outcome: OUTCOMES[status as 0 | 1 | 2 | 3], quantity, cart };
   }
 
   async removeLines(sid: string, pids: number[]): Promise<number> {
