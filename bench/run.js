@@ -366,7 +366,7 @@ async function cpuSnapshot() {
       if (mine) ours.set(d, ticks);
       else others.set(d, { comm: comm === 'postgres' ? 'postgres (another client)' : comm, ticks });
     }
-    return { at: Date.now(), busy, irq: f[5] + f[6], ours, others };
+    return { at: Date.now(), busy, irq: f[5] + f[6], steal: f[7] || 0, ours, others };
   } catch {
     return null;
   }
@@ -383,14 +383,16 @@ function redisPortOf(pid) {
 const redisPorts = () => new Set([Number(new URL(REDIS_URL).port || 6379), ...(cluster?.ports || [])]);
 const benchPids = () => [process.pid, app?.child.pid, baseline?.child.pid, clusterApp?.child.pid].filter(Boolean);
 /**
- * Cores kept busy by other processes between two snapshots. Per process: the growth of a process
- * seen twice, all of a new one; one that ended in between (a pool closing an idle connection) counts 0.
+ * Cores kept busy by other processes between two snapshots, plus the time the hypervisor gave to
+ * other machines (steal: this machine's cores were not ours then either). Per process: the growth of
+ * a process seen twice, all of a new one; one that ended in between (a pool closing an idle
+ * connection) counts 0.
  */
 function otherCores(a, b) {
   if (!a || !b || b.at <= a.at) return null;
   let ours = 0;
   for (const [pid, t] of b.ours) ours += t - (a.ours.get(pid) ?? 0);
-  return Math.max(0, (b.busy - a.busy - ours) / CLK_TCK / ((b.at - a.at) / 1000));
+  return Math.max(0, (b.busy - a.busy - ours) / CLK_TCK / ((b.at - a.at) / 1000)) + Math.max(0, b.steal - a.steal) / CLK_TCK / ((b.at - a.at) / 1000);
 }
 
 /** The biggest parts of the other load, as `name cores` (by command name; irq/softirq and processes that ended are their own parts). */
@@ -411,6 +413,7 @@ function otherTop(a, b, n = 4) {
   const irq = Math.min(b.irq - a.irq, other); // the counters are read one after the other: keep the parts within the whole
   by.set('irq/softirq', irq);
   by.set('(processes that ended)', Math.max(0, other - seen - irq));
+  by.set('steal (the hypervisor)', Math.max(0, b.steal - a.steal));
   return [...by]
     .filter(([, t]) => t / CLK_TCK / secs >= 0.01)
     .sort((x, y) => y[1] - x[1])
@@ -1363,7 +1366,7 @@ function markdown(r, rep) {
     `- Machine: **${m.cores} cores** (${m.cpu}), ${m.memGb.toFixed(1)} GB RAM, ${m.os}; 1-min load average ${m.loadBefore.toFixed(2)} at the start, ${m.loadAfter.toFixed(2)} at the end (including the bench's own load)`,
     `- Node ${m.node}; PostgreSQL ${m.postgres}; Redis ${m.redis}; everything (apps, baseline, Postgres, Redis, the cluster, autocannon) on this one machine`,
     `- autocannon: ${OPT.connections} connections, no pipelining; per scenario a ${OPT.warmup} s warm-up per server, then ${OPT.rounds} measured rounds of ${OPT.duration} s (checkout: ${fmt(OPT.checkoutCarts)} carts per server and round), the servers alternating within each round (round i of every server ran back to back); the best round is reported, except where a target says every round (all rounds below)`,
-    `- Honest rounds: *other load* is the CPU used during a run by processes that are not the bench's: not this script (autocannon runs in it), the apps or the baseline; not the Postgres server's own processes or the backends of the bench's connections (every one has application_name \`bench_<run>\`), but yes the backends of other clients (a test suite's); not the redis-server processes on the ports the bench uses (the single node's and the cluster's), but yes other redis-servers. A Redis server shared with other clients cannot be split and counts as the bench's. A round in which any run had more than **${OPT.maxOtherLoad} cores** of other load is refused: discarded (listed below) and run again with fresh sids or carts, up to ${OPT.roundRetries} more times. A scenario that cannot get ${OPT.rounds} clean rounds is *not measured (disturbed)*: its targets never PASS.`,
+    `- Honest rounds: *other load* is the CPU used during a run by processes that are not the bench's: not this script (autocannon runs in it), the apps or the baseline; not the Postgres server's own processes or the backends of the bench's connections (every one has application_name \`bench_<run>\`), but yes the backends of other clients (a test suite's); not the redis-server processes on the ports the bench uses (the single node's and the cluster's), but yes other redis-servers. A Redis server shared with other clients cannot be split and counts as the bench's. CPU time the hypervisor gave to other machines (steal, /proc/stat) counts as other load too. A round in which any run had more than **${OPT.maxOtherLoad} cores** of other load is refused: discarded (listed below) and run again with fresh sids or carts, up to ${OPT.roundRetries} more times. A scenario that cannot get ${OPT.rounds} clean rounds is *not measured (disturbed)*: its targets never PASS.`,
     `- App: \`${m.appCommand}\` (the node flags of \`npm start\`), built from this checkout; LOG_LEVEL=warn, NODE_ENV=production, RATE_LIMIT_PER_MINUTE=0, a pg pool of ${POOL_SIZE} (the baseline too)`,
     cl
       ? `- App on a Redis Cluster (issue 11): a second process of the same build and flags, on the same schema (so the same catalogue), its own key prefix, \`REDIS_CLUSTER_NODES=${cl.nodes.join(',')}\`: ${cl.private ? `a private cluster started for the run (3 masters + 3 replicas, ${cl.persistence}), stopped and removed at the end` : `the running cluster that answered (${cl.persistence}; its keys deleted at the end with a SCAN on every master)`}. It runs during add-to-cart and the views only (stopped before checkout).`
