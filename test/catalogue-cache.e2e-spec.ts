@@ -79,6 +79,29 @@ describe('Catalogue cache shared by instances (e2e)', () => {
     }
   });
 
+  it('an old row written back to the Redis tier after a write (a read that began before it) is dropped everywhere by the second delete', async () => {
+    const p = await createProduct(a, { price: 10, quantity: 5 });
+    const sid = `cs-${Date.now()}`;
+    await request(a.http).post(`/api/carts/${sid}/items`).send({ pid: p.id }).expect(200);
+    expect((await viewOn(b, sid)).items[0].price).toBe(10);
+    const redis = newTestRedis();
+    const key = `${a.keyPrefix}{catalogue}:product:${p.id}`;
+    try {
+      const oldRow = await redis.get(key);
+      expect(oldRow).toContain('1000'); // the Redis tier's entry, price in cents
+      await request(a.http).patch(`/api/products/${p.id}`).set(admin).send({ price: 12 }).expect(200);
+      // another instance's load that read the row before the write stores it now, after the first delete
+      await redis.set(key, oldRow!, 'PX', 60_000);
+      expect((await viewOn(b, sid)).items[0].price).toBe(10); // B copies it into its memory
+      expect((await viewOn(a, sid)).items[0].price).toBe(10); // and A too
+      await new Promise((r) => setTimeout(r, 400)); // past the second delete (250 ms)
+      expect((await viewOn(b, sid)).items[0].price).toBe(12);
+      expect((await viewOn(a, sid)).items[0].price).toBe(12);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('a checkout on A drops the stock it took from B at once', async () => {
     const p = await createProduct(a, { quantity: 3 });
     const buyer = `cb-${Date.now()}`;

@@ -123,7 +123,7 @@ export class RedisCartRepository extends CartRepository {
   async getCart(sid: string): Promise<StoredCart> {
     const hash = await this.redis.hgetall(this.key(sid));
     const cart: StoredCart = { lines: [], couponCode: null };
-    for (const field in hash) RedisCartRepository.addField(cart, field, hash[field]);
+    for (const field of Object.keys(hash)) RedisCartRepository.addField(cart, field, hash[field]);
     return cart;
   }
 

@@ -90,6 +90,11 @@ export class AppConfig {
     this.productCacheTtlMs = env.PRODUCT_CACHE_TTL_MS;
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
     this.trustProxy = parseTrustProxy(env.TRUST_PROXY)!; // validated
+    if (typeof this.trustProxy === 'number' && this.trustProxy > 0) {
+      logger.warn(
+        `TRUST_PROXY=${this.trustProxy} believes the nearest ${this.trustProxy} hop(s) whatever their address: a client that reaches the service directly picks its own address (and rate-limit budget); name the proxies' addresses or subnets instead`,
+      );
+    }
     this.logLevel = env.LOG_LEVEL;
     this.logFormat = env.LOG_FORMAT;
     this.metricsToken = env.METRICS_TOKEN;

@@ -42,12 +42,15 @@ function divRoundHalfUp(a: bigint, b: bigint): bigint {
 
 const minBig = (a: bigint, b: bigint) => (a < b ? a : b);
 /**
- * The exact sum of non-negative whole cents: added as doubles when the total stays a safe integer
- * (then every partial sum was exact too), else in BigInt.
+ * The exact sum of cents: added as doubles when every value is a non-negative safe integer and the
+ * total stays one (then every partial sum was exact too), else in BigInt (which refuses a fraction).
  */
 function sumBig(values: Cents[]): bigint {
   let sum = 0;
-  for (const v of values) sum += v;
+  for (const v of values) {
+    if (!Number.isSafeInteger(v) || v < 0) return values.reduce((total, x) => total + BigInt(x), 0n);
+    sum += v;
+  }
   return sum <= Number.MAX_SAFE_INTEGER ? BigInt(sum) : values.reduce((total, v) => total + BigInt(v), 0n);
 }
 

@@ -170,8 +170,8 @@ export function logRequests(fastify: FastifyInstance, root: pino.Logger): void {
     done();
   });
   // answered before any route or hook ran (a URL the router refuses, a request Node's parser refuses)
-  onRefusal(fastify, ({ requestId, method, path, status, seconds }) => {
-    if (root.isLevelEnabled('info')) root.info({ requestId, method: method ?? 'unknown', route: 'unmatched', status, durationMs: Math.round(seconds * 1000), path: path ?? 'unknown' }, 'request completed');
+  onRefusal(fastify, ({ requestId, method, status, seconds }) => {
+    if (root.isLevelEnabled('info')) root.info({ requestId, method: method ?? 'unknown', route: 'unmatched', status, durationMs: Math.round(seconds * 1000) }, 'request completed');
   });
 }
 

@@ -32,11 +32,12 @@ const SHARED_WAIT_MS = 100;
 const SHARED_PAUSE_MS = 1000;
 
 /**
- * What cart routes and the public product route read of products (stock, name, price), in two tiers
- * (see CatalogueCacheModule): this instance's memory, then the Redis tier shared by every instance,
- * then Postgres. Entries live PRODUCT_CACHE_TTL_MS. A product write or a checkout on any instance
- * drops the entries everywhere at once: it deletes them from the Redis tier and publishes the ids,
- * and every instance (subscribed) drops them from its memory tier. An instance that loses its
+ * What cart routes and the public product route read of products (stock, name, price), in two tiers:
+ * this instance's memory (an LRU map), then the Redis tier shared by every instance (see
+ * CatalogueCacheModule), then Postgres. Entries live PRODUCT_CACHE_TTL_MS. A product write or a
+ * checkout on any instance drops the entries everywhere at once: it deletes them from the Redis tier
+ * and publishes the ids, and every instance (subscribed) drops them from its memory tier; all of
+ * that once more SECOND_DELETE_MS later (deleteAgain). An instance that loses its
  * subscription clears its memory tier when it reconnects (it may have missed messages). Checkout
  * never reads it: it locks the rows in Postgres.
  */
@@ -163,8 +164,9 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
       if (generation === this.generation && fetched.length > 0) {
         // frozen: the memory tier hands the same objects to every reader
         for (const p of fetched) this.memory.set(p.id, Object.freeze(p));
+        // for the other instances: the readers here do not wait for it
         const sharedNow = this.sharedTier();
-        if (sharedNow) await within(sharedNow.setMany(fetched.map((p) => ({ key: keyOf(p.id), value: p, ttl: this.ttlMs }))), SHARED_WAIT_MS).catch(() => this.sharedFailed(undefined));
+        if (sharedNow) void within(sharedNow.setMany(fetched.map((p) => ({ key: keyOf(p.id), value: p, ttl: this.ttlMs }))), SHARED_WAIT_MS).catch(() => this.sharedFailed(undefined));
       }
     }
     return found;
@@ -188,10 +190,26 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.shared?.deleteMany(keys).catch(() => undefined);
+      void this.deleteAgain(ids, keys);
     }, SECOND_DELETE_MS);
     timer.unref();
     this.timers.add(timer);
+  }
+
+  /**
+   * The second delete: a load that read the old row before the write may have stored it in the
+   * shared tier since, and any instance may have copied it from there into its memory. So the
+   * shared entries go again, then this instance's and (through the channel) every other's memory
+   * entries. A Redis failure here is left to the TTL.
+   */
+  private async deleteAgain(ids: number[], keys: string[]): Promise<void> {
+    try {
+      await this.shared?.deleteMany(keys);
+      this.dropLocal(ids);
+      await this.redis?.publish(this.channel, `${this.instanceId} ${ids.join(',')}`);
+    } catch {
+      /* the TTL bounds it */
+    }
   }
 
   /** The shared tier, unless it failed less than SHARED_PAUSE_MS ago. */

@@ -75,6 +75,18 @@ describe('AppConfig rate limits and proxies', () => {
     expect(build({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
+  it('warns at start-up when TRUST_PROXY is a hop count (it believes any nearest hop), not when it names addresses', () => {
+    const logger = new Logger('test');
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    new AppConfig(validateEnv({ ADMIN_API_KEY: 'k'.repeat(20), TRUST_PROXY: '1' }), logger);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toMatch(/^TRUST_PROXY=1 .*addresses or subnets instead$/);
+    warn.mockClear();
+    new AppConfig(validateEnv({ ADMIN_API_KEY: 'k'.repeat(20), TRUST_PROXY: '10.0.0.0/8' }), logger);
+    new AppConfig(validateEnv({ ADMIN_API_KEY: 'k'.repeat(20), TRUST_PROXY: '0' }), logger);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
   it.each(['10.0.0.999', 'proxy.example', 'yes please!'])('refuses TRUST_PROXY=%p at start-up, naming it', (value) => {
     expect(() => build({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
   });

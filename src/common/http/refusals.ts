@@ -8,8 +8,6 @@ export interface Refusal {
   requestId: string;
   /** null when Node's parser refused the request line itself. */
   method: string | null;
-  /** The path (never the query), up to 200 characters; null when unknown. */
-  path: string | null;
   status: number;
   seconds: number;
 }

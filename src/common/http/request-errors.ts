@@ -45,7 +45,8 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
   const refusal = requestError(error);
   const { status, code, message } = refusal instanceof DomainError ? refusal : unreadable(HttpStatus.BAD_REQUEST);
   void reply.code(status).headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id).send({ statusCode: status, code, message, requestId: request.id });
-  tellRefusal(request.server, { requestId: request.id, method: request.method, path: request.url.split('?')[0].slice(0, 200), status, seconds: reply.elapsedTime / 1000 });
+  // no path: it could not be matched to a route pattern, and may hold a cart's sid
+  tellRefusal(request.server, { requestId: request.id, method: request.method, status, seconds: reply.elapsedTime / 1000 });
 }
 
 /**
@@ -64,12 +65,13 @@ export function answerClientError(this: FastifyInstance, error: Error & { code?:
   const requestId = randomUUID();
   const { code, message } = unreadable(status);
   const body = JSON.stringify({ statusCode: status, code, message, requestId });
-  if (socket.writable) {
+  const answered = socket.writable;
+  if (answered) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
         `${REQUEST_ID_HEADER}: ${requestId}\r\n${SECURITY_HEADER_LINES}Connection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(error);
-  tellRefusal(this, { requestId, method: null, path: null, status, seconds: 0 });
+  if (answered) tellRefusal(this, { requestId, method: null, status, seconds: 0 });
 }
