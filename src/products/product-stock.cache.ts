@@ -50,8 +50,10 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
   private readonly memory: LRUCache<number, CatalogueProduct>;
   private readonly shared: Keyv | null;
   private subscriber: RedisClient | null = null;
-  /** Bumped by every invalidation, so a read that started before it does not store what it read. */
-  private generation = 0;
+  /** Bumped when the memory tier is cleared (a reconnect): no read that began before it stores what it read. */
+  private epoch = 0;
+  /** Per product, bumped by each invalidation of it: a read of it that began before does not store what it read. */
+  private readonly versions = new Map<number, number>();
   /**
    * Loads in flight, by product id. An invalidation drops its ids from here, so a reader that comes
    * after a write never waits for a load that started before it.
@@ -89,7 +91,7 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     subscriber.on('ready', () => {
       if (subscribedOnce) {
         // messages may have been missed while disconnected
-        this.generation += 1;
+        this.epoch += 1;
         this.loading.clear();
         this.memory.clear();
       }
@@ -111,7 +113,6 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
    */
   async getMany(ids: number[]): Promise<CatalogueProduct[]> {
     if (this.ttlMs === 0 || ids.length === 0) return this.products.findStockByIds(ids);
-    const generation = this.generation;
     const hits = ids.map((id) => this.memory.get(id));
     if (!hits.includes(undefined)) return hits as CatalogueProduct[];
     const found = new Map<number, CatalogueProduct>();
@@ -125,14 +126,15 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
         else toLoad.push(id);
       }
     }
-    if (toLoad.length > 0) waits.push(this.loadShared(toLoad, generation).then((loaded) => loaded.forEach((p, id) => found.set(id, p))));
+    // no await since the memory read: what the versions are now, they were when this read began
+    if (toLoad.length > 0) waits.push(this.loadShared(toLoad, this.readBegins(toLoad)).then((loaded) => loaded.forEach((p, id) => found.set(id, p))));
     await Promise.all(waits);
     return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
   }
 
   /** Starts loading `ids` (none in memory, none being loaded), registered in `loading` until it settles. */
-  private loadShared(ids: number[], generation: number): Promise<Map<number, CatalogueProduct>> {
-    const load = this.load(ids, generation);
+  private loadShared(ids: number[], began: ReadBegan): Promise<Map<number, CatalogueProduct>> {
+    const load = this.load(ids, began);
     const byId = ids.map((id) => {
       const one = load.then((loaded) => loaded.get(id));
       one.catch(() => undefined); // a failed load fails its readers; unread, it is not an unhandled rejection
@@ -146,8 +148,14 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     return load;
   }
 
-  /** `ids` from the shared tier, the rest from Postgres; stored in the tiers unless an invalidation came since the read began (`generation`). */
-  private async load(ids: number[], generation: number): Promise<Map<number, CatalogueProduct>> {
+  /** When a read of `ids` begins: what it must still find for its results to be stored. */
+  private readBegins(ids: number[]): ReadBegan {
+    return { epoch: this.epoch, versions: new Map(ids.map((id) => [id, this.versions.get(id) ?? 0])) };
+  }
+
+  /** `ids` from the shared tier, the rest from Postgres; each stored in the tiers unless it was invalidated since the read began. */
+  private async load(ids: number[], began: ReadBegan): Promise<Map<number, CatalogueProduct>> {
+    const unchanged = (id: number) => began.epoch === this.epoch && (this.versions.get(id) ?? 0) === began.versions.get(id);
     const found = new Map<number, CatalogueProduct>();
     let missing = ids;
     const shared = this.sharedTier();
@@ -155,18 +163,19 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
       const fromShared = await within(shared.getMany<CatalogueProduct>(missing.map(keyOf)), SHARED_WAIT_MS).catch(() => this.sharedFailed([] as (CatalogueProduct | undefined)[]));
       const hits = missing.flatMap((_id, i) => (fromShared[i] ? [fromShared[i]] : []));
       for (const p of hits) found.set(p.id, p);
-      if (generation === this.generation) for (const p of hits) this.memory.set(p.id, Object.freeze(p));
+      for (const p of hits) if (unchanged(p.id)) this.memory.set(p.id, Object.freeze(p));
       missing = missing.filter((id) => !found.has(id));
     }
     if (missing.length > 0) {
       const fetched = await this.products.findStockByIds(missing);
       for (const p of fetched) found.set(p.id, p);
-      if (generation === this.generation && fetched.length > 0) {
+      const kept = fetched.filter((p) => unchanged(p.id));
+      if (kept.length > 0) {
         // frozen: the memory tier hands the same objects to every reader
-        for (const p of fetched) this.memory.set(p.id, Object.freeze(p));
+        for (const p of kept) this.memory.set(p.id, Object.freeze(p));
         // for the other instances: the readers here do not wait for it
         const sharedNow = this.sharedTier();
-        if (sharedNow) void within(sharedNow.setMany(fetched.map((p) => ({ key: keyOf(p.id), value: p, ttl: this.ttlMs }))), SHARED_WAIT_MS).catch(() => this.sharedFailed(undefined));
+        if (sharedNow) void within(sharedNow.setMany(kept.map((p) => ({ key: keyOf(p.id), value: p, ttl: this.ttlMs }))), SHARED_WAIT_MS).catch(() => this.sharedFailed(undefined));
       }
     }
     return found;
@@ -223,10 +232,18 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private dropLocal(ids: number[]): void {
-    this.generation += 1;
-    for (const id of ids) this.loading.delete(id);
+    for (const id of ids) {
+      this.versions.set(id, (this.versions.get(id) ?? 0) + 1);
+      this.loading.delete(id);
+    }
     for (const id of ids) this.memory.delete(id);
   }
+}
+
+/** What a read must still find for its results to be stored: the epoch, and each of its ids' version. */
+interface ReadBegan {
+  epoch: number;
+  versions: Map<number, number>;
 }
 
 /** `<instance> <id>,<id>,...` (a bare id list, as older instances send, counts as another instance's). */

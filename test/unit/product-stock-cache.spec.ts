@@ -125,6 +125,20 @@ describe('ProductStockCache', () => {
     });
   });
 
+  it("stores a read that an invalidation of other products overtook (only the products written are stale)", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let reads = 0;
+    const slowRepo = { findStockByIds: async (ids: number[]) => { reads++; await gate; return ids.map((id) => p(id, 5)); } } as unknown as ProductsRepository;
+    const slow = new ProductStockCache(tiers(), slowRepo, config(1000), null);
+    const pending = slow.getMany([1]);
+    void slow.invalidate([2]); // a checkout of another product
+    release();
+    await pending;
+    await slow.getMany([1]);
+    expect(reads).toBe(1);
+  });
+
   it('never caches a product that does not exist', async () => {
     const cache = make(1000);
     expect(await cache.getMany([9])).toEqual([]);
