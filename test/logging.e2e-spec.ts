@@ -20,7 +20,7 @@ interface LogLine {
   err?: { type: string; message: string; stack: string; code?: string; cause?: { type: string; code?: string } };
 }
 
-const SECRETS = { token: 'SECRET-TOKEN-4f9a', cookie: 'SECRET-COOKIE-77c1', code: 'SECRET-CODE-0b2e' };
+const SECRETS = { token: 'SECRET-TOKEN-4f9a', cookie: 'SECRET-COOKIE-77c1', code: 'SECRET-CODE-0b2e', sid: 'SECRET-SID-5d3c' };
 
 /**
  * The logs as an operator gets them: the app in its own process, stdout a pipe (not a terminal),
@@ -42,6 +42,7 @@ describe('Logs (the app as a process, stdout a pipe)', () => {
       await request(app.url).get(`/api/viewcart?sid=s1&code=${SECRETS.code}`).set('X-Request-Id', 'req-query-1').expect(200);
       await request(app.url).get('/api/products/0').set('X-Request-Id', 'req-400').set('X-API-Key', ADMIN_KEY).expect(400);
       await request(app.url).get(`/no/such/route?code=${SECRETS.code}`).set('X-Request-Id', 'req-404').expect(404);
+      await request(app.url).get(`/api/carts/${SECRETS.sid}/nope`).set('X-Request-Id', 'req-404-sid').expect(404);
       // answered before any route ran: a URL the router refuses
       await request(app.url).get(`/api/viewcart/%E0%A4%A?code=${SECRETS.code}`).set('X-Request-Id', 'req-bad-url').expect(400);
       await request(app.url).get('/health').expect(200);
@@ -86,6 +87,7 @@ describe('Logs (the app as a process, stdout a pipe)', () => {
     expect(requestLine('req-ok-1')).toEqual([expect.objectContaining({ level: 'info', method: 'GET', route: '/api/products', status: 200, durationMs: expect.any(Number), msg: 'request completed' })]);
     expect(requestLine('req-400')).toEqual([expect.objectContaining({ route: '/api/products/:id', status: 400 })]);
     expect(requestLine('req-404')).toEqual([expect.objectContaining({ route: 'unmatched', path: '/no/such/route', status: 404 })]);
+    expect(requestLine('req-404-sid')).toEqual([expect.objectContaining({ route: 'unmatched', path: '/api/carts/:sid/nope', status: 404 })]);
     expect(requestLine('req-bad-url')).toEqual([expect.objectContaining({ level: 'info', method: 'GET', route: 'unmatched', status: 400, msg: 'request completed' })]);
     expect(requestLine('req-bad-url')[0]).not.toHaveProperty('path'); // unmatched, it could hold a sid
     // probes log at debug only

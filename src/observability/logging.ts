@@ -129,6 +129,18 @@ export function routePattern(request: FastifyRequest): string | null {
   return typeof url === 'string' ? url : null;
 }
 
+/**
+ * A path no route matched, for its log line: without the query, up to 200 characters, and with the
+ * segment after `carts/` or `viewcart/` as `:sid` (a cart's sid is its key: a typo after it must not
+ * put it in the log).
+ */
+export function loggablePath(url: string): string {
+  return url
+    .split('?')[0]
+    .replace(/\/(carts|viewcart)\/[^/]+/gi, '/$1/:sid')
+    .slice(0, 200);
+}
+
 /** Probes and scrapes log at debug: an orchestrator calls them every few seconds. */
 const QUIET_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
 
@@ -163,7 +175,7 @@ export function logRequests(fastify: FastifyInstance, root: pino.Logger): void {
         durationMs: Math.round(reply.elapsedTime),
       };
       // a request no route handled: its path (never the query) says what was asked for
-      if (!route) line.path = request.url.split('?')[0].slice(0, 200);
+      if (!route) line.path = loggablePath(request.url);
       if (level === 'error' && error instanceof Error) line.err = error;
       root[level](line, reply.statusCode >= 500 ? 'request failed' : 'request completed');
     }
