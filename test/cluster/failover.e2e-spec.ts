@@ -1,5 +1,6 @@
 import { Cluster } from 'ioredis';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { createProduct } from '../factories/product.factory';
 import { LocalCluster, startLocalCluster } from '../helpers/redis-cluster';
 import { startTestApp, TestApp } from '../helpers/test-app';
@@ -74,5 +75,57 @@ describe('Redis Cluster failover (e2e, private cluster)', () => {
       const view = await request(t.http).get(`/api/carts/${sid}`).expect(200);
       expect(view.body.items).toEqual([expect.objectContaining({ pid: p.id, incart: 2 })]);
     }
+  });
+
+  it("checkout while a master fails over: its carts are refused fast (503) until the replica serves them, then placed once; a cart on another master is placed once too", async () => {
+    const p = await createProduct(t, { quantity: 100 });
+    // a master that still has a live replica (the test above left one master without one)
+    const nodes = String(await admin.cluster('NODES')).trim().split('\n').map((l) => l.split(' '));
+    const live = nodes.filter(([, , flags]) => !flags.includes('fail'));
+    const masters = live.filter(([, , flags]) => flags.includes('master'));
+    const victimNode = masters.find(([id]) => live.some(([, , flags, master]) => flags.includes('slave') && master === id))!;
+    expect(victimNode).toBeDefined();
+    const victim = victimNode[1].split('@')[0];
+    // one cart on it, one on another master
+    let onVictim: string | undefined;
+    let elsewhere: string | undefined;
+    for (let i = 0; (!onVictim || !elsewhere) && i < 200; i++) {
+      const sid = `fc-${Date.now()}-${i}`;
+      if ((await masterOf(`${t.keyPrefix}cart:${sid}`)) === victim) onVictim ??= sid;
+      else elsewhere ??= sid;
+    }
+    expect([onVictim, elsewhere]).toEqual([expect.any(String), expect.any(String)]);
+    for (const sid of [onVictim!, elsewhere!]) await request(t.http).post(`/api/carts/${sid}/items`).send({ pid: p.id, quantity: 2 }).expect(200);
+
+    cluster.processOf(victim)!.kill('SIGKILL');
+    const killedAt = Date.now();
+    let slowest = 0;
+    /** Checks the cart out until it is placed (201), each refusal a fast 503; answers the statuses seen. */
+    const checkoutUntilPlaced = async (sid: string): Promise<number[]> => {
+      const statuses: number[] = [];
+      while (Date.now() - killedAt < 30_000) {
+        const started = Date.now();
+        const res = await request(t.http).post(`/api/carts/${sid}/checkout`);
+        slowest = Math.max(slowest, Date.now() - started);
+        statuses.push(res.status);
+        if (res.status === 201) break;
+        expect(res.status).toBe(503);
+        expect(res.body.code).toBe('cart_store_unavailable');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return statuses;
+    };
+    const onVictimStatuses = await checkoutUntilPlaced(onVictim!);
+    expect(onVictimStatuses[0]).toBe(503); // refused at once while its master is gone, not hung
+    expect(onVictimStatuses.at(-1)).toBe(201); // placed once the replica serves its slot
+    expect((await checkoutUntilPlaced(elsewhere!)).at(-1)).toBe(201); // a cart on another master
+    expect(slowest).toBeLessThan(1500);
+    // each cart bought once, the stock taken once per order, and both carts emptied
+    const db = t.app.get(DataSource);
+    const orders = (await db.query('SELECT sid, count(*)::int AS n FROM orders WHERE sid = ANY($1) GROUP BY sid ORDER BY sid', [[onVictim, elsewhere]])) as { sid: string; n: number }[];
+    expect(Object.fromEntries(orders.map((o) => [o.sid, o.n]))).toEqual({ [onVictim!]: 1, [elsewhere!]: 1 });
+    const [{ quantity }] = (await db.query('SELECT quantity FROM product WHERE id = $1', [p.id])) as { quantity: number }[];
+    expect(quantity).toBe(96);
+    for (const sid of [onVictim!, elsewhere!]) expect((await request(t.http).get(`/api/carts/${sid}`).expect(200)).body.items).toEqual([]);
   });
 });
