@@ -116,15 +116,14 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     const hits = ids.map((id) => this.memory.get(id));
     if (!hits.includes(undefined)) return hits as CatalogueProduct[];
     const found = new Map<number, CatalogueProduct>();
+    ids.forEach((id, i) => hits[i] && found.set(id, hits[i]));
     const waits: Promise<void>[] = [];
     const toLoad: number[] = [];
-    for (const [i, id] of ids.entries()) {
-      if (hits[i]) found.set(id, hits[i]);
-      else if (!found.has(id) && !toLoad.includes(id)) {
-        const inFlight = this.loading.get(id);
-        if (inFlight) waits.push(inFlight.then((p) => void (p && found.set(id, p))));
-        else toLoad.push(id);
-      }
+    for (const id of new Set(ids)) {
+      if (found.has(id)) continue;
+      const inFlight = this.loading.get(id);
+      if (inFlight) waits.push(inFlight.then((p) => void (p && found.set(id, p))));
+      else toLoad.push(id);
     }
     // no await since the memory read: what the versions are now, they were when this read began
     if (toLoad.length > 0) waits.push(this.loadShared(toLoad, this.readBegins(toLoad)).then((loaded) => loaded.forEach((p, id) => found.set(id, p))));
@@ -155,28 +154,26 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
 
   /** `ids` from the shared tier, the rest from Postgres; each stored in the tiers unless it was invalidated since the read began. */
   private async load(ids: number[], began: ReadBegan): Promise<Map<number, CatalogueProduct>> {
-    const unchanged = (id: number) => began.epoch === this.epoch && (this.versions.get(id) ?? 0) === began.versions.get(id);
     const found = new Map<number, CatalogueProduct>();
+    /** Found: for the readers, and (frozen: the memory tier hands the same objects to every reader) for memory if still current; answers whether it was. */
+    const keep = (p: CatalogueProduct): boolean => {
+      found.set(p.id, p);
+      const current = began.epoch === this.epoch && (this.versions.get(p.id) ?? 0) === began.versions.get(p.id);
+      if (current) this.memory.set(p.id, Object.freeze(p));
+      return current;
+    };
     let missing = ids;
     const shared = this.sharedTier();
     if (shared) {
       const fromShared = await within(shared.getMany<CatalogueProduct>(missing.map(keyOf)), SHARED_WAIT_MS).catch(() => this.sharedFailed([] as (CatalogueProduct | undefined)[]));
-      const hits = missing.flatMap((_id, i) => (fromShared[i] ? [fromShared[i]] : []));
-      for (const p of hits) found.set(p.id, p);
-      for (const p of hits) if (unchanged(p.id)) this.memory.set(p.id, Object.freeze(p));
+      for (const p of fromShared) if (p) keep(p);
       missing = missing.filter((id) => !found.has(id));
     }
     if (missing.length > 0) {
-      const fetched = await this.products.findStockByIds(missing);
-      for (const p of fetched) found.set(p.id, p);
-      const kept = fetched.filter((p) => unchanged(p.id));
-      if (kept.length > 0) {
-        // frozen: the memory tier hands the same objects to every reader
-        for (const p of kept) this.memory.set(p.id, Object.freeze(p));
-        // for the other instances: the readers here do not wait for it
-        const sharedNow = this.sharedTier();
-        if (sharedNow) void within(sharedNow.setMany(kept.map((p) => ({ key: keyOf(p.id), value: p, ttl: this.ttlMs }))), SHARED_WAIT_MS).catch(() => this.sharedFailed(undefined));
-      }
+      const kept = (await this.products.findStockByIds(missing)).filter(keep);
+      // for the other instances: the readers here do not wait for it
+      const sharedNow = kept.length > 0 ? this.sharedTier() : null;
+      if (sharedNow) void within(sharedNow.setMany(kept.map((p) => ({ key: keyOf(p.id), value: p, ttl: this.ttlMs }))), SHARED_WAIT_MS).catch(() => this.sharedFailed(undefined));
     }
     return found;
   }
@@ -193,7 +190,7 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     const keys = ids.map(keyOf);
     try {
       await this.shared.deleteMany(keys);
-      await this.redis.publish(this.channel, `${this.instanceId} ${ids.join(',')}`);
+      await this.announce(ids);
     } catch (err) {
       this.logger.warn(`could not invalidate products ${ids.join(',')} on the other instances: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -215,10 +212,15 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     try {
       await this.shared?.deleteMany(keys);
       this.dropLocal(ids);
-      await this.redis?.publish(this.channel, `${this.instanceId} ${ids.join(',')}`);
+      await this.announce(ids);
     } catch {
       /* the TTL bounds it */
     }
+  }
+
+  /** Tells every other instance (they drop these from memory; this one skips its own message). */
+  private async announce(ids: number[]): Promise<void> {
+    await this.redis?.publish(this.channel, `${this.instanceId} ${ids.join(',')}`);
   }
 
   /** The shared tier, unless it failed less than SHARED_PAUSE_MS ago. */
@@ -235,8 +237,8 @@ export class ProductStockCache implements OnModuleInit, OnModuleDestroy {
     for (const id of ids) {
       this.versions.set(id, (this.versions.get(id) ?? 0) + 1);
       this.loading.delete(id);
+      this.memory.delete(id);
     }
-    for (const id of ids) this.memory.delete(id);
   }
 }
 
