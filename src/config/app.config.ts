@@ -36,7 +36,7 @@ export class AppConfig {
   readonly productCacheTtlMs: number;
   /** Requests per minute per client IP on the rate-limited routes; 0: off. */
   readonly rateLimitPerMinute: number;
-  /** TRUST_PROXY as Fastify's `trustProxy` (read by createHttpAdapter). */
+  /** TRUST_PROXY, validated (and warned about) here; createHttpAdapter reads the variable itself: the adapter exists before the configuration. */
   readonly trustProxy: boolean | number | string[];
   readonly logLevel: string;
   /** undefined: pretty on a terminal, JSON otherwise. */

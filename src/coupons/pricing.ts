@@ -47,10 +47,7 @@ const minBig = (a: bigint, b: bigint) => (a < b ? a : b);
  */
 function sumBig(values: Cents[]): bigint {
   let sum = 0;
-  for (const v of values) {
-    if (!Number.isSafeInteger(v) || v < 0) return values.reduce((total, x) => total + BigInt(x), 0n);
-    sum += v;
-  }
+  for (const v of values) sum = Number.isSafeInteger(v) && v >= 0 ? sum + v : Infinity;
   return sum <= Number.MAX_SAFE_INTEGER ? BigInt(sum) : values.reduce((total, v) => total + BigInt(v), 0n);
 }
 

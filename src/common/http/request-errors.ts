@@ -5,6 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DomainError } from '../errors/domain-error';
 import { REQUEST_ID_HEADER } from '../../observability/logging';
+import { BODY_LIMIT_BYTES } from './body-parsers';
 import { tellRefusal } from './refusals';
 import { SECURITY_HEADERS } from './security';
 
@@ -30,7 +31,7 @@ export function requestError(err: unknown): unknown {
   // mid-body, or Node's parser refused the rest (a broken chunk). Not a Postgres socket error.
   if (e.code === 'ECONNRESET') return unreadable(HttpStatus.BAD_REQUEST);
   if (typeof e.code !== 'string' || !e.code.startsWith('FST_')) return err;
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'payload_too_large', 'The request body is larger than 100 kB');
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new DomainError(HttpStatus.PAYLOAD_TOO_LARGE, 'payload_too_large', `The request body is larger than ${BODY_LIMIT_BYTES / 1024} kB`);
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new DomainError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', 'Unsupported Content-Type: send application/json or application/x-www-form-urlencoded');
   return unreadable(e.statusCode);
 }
