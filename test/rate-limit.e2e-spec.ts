@@ -50,39 +50,37 @@ describe('Rate limits (e2e, Redis storage)', () => {
     await request(a.http).post('/api/products').set(from(ip)).set('X-API-Key', ADMIN_KEY).send({ name: 'Free', price: 1, quantity: 1 }).expect(201);
   });
 
-  it('believes X-Forwarded-For only as TRUST_PROXY says', async () => {
-    const c = await startTestApp('rate_limit_direct', { RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: 'false' });
+  /** Runs `body` against an app of its own with these settings, closed afterwards. */
+  async function withApp(name: string, env: Record<string, string>, body: (c: TestApp) => Promise<void>): Promise<void> {
+    const c = await startTestApp(name, env);
     try {
+      await body(c);
+    } finally {
+      await c.close();
+    }
+  }
+
+  it('believes X-Forwarded-For only as TRUST_PROXY says', () =>
+    withApp('rate_limit_direct', { RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: 'false' }, async (c) => {
       // without trust, spoofed forwarded addresses do not give a fresh budget
       await request(c.http).post('/api/sessions').set(from('198.51.100.1')).expect(201);
       await request(c.http).post('/api/sessions').set(from('198.51.100.2')).expect(201);
       expect((await request(c.http).post('/api/sessions').set(from('198.51.100.3')).expect(429)).body.code).toBe('rate_limited');
-    } finally {
-      await c.close();
-    }
-  });
+    }));
 
-  it('TRUST_PROXY as a hop count believes that many forwarded hops', async () => {
-    const c = await startTestApp('rate_limit_hops', { RATE_LIMIT_PER_MINUTE: '1', TRUST_PROXY: '1' });
-    try {
+  it('TRUST_PROXY as a hop count believes that many forwarded hops', () =>
+    withApp('rate_limit_hops', { RATE_LIMIT_PER_MINUTE: '1', TRUST_PROXY: '1' }, async (c) => {
       // one trusted hop: the address the (test's) proxy forwarded is the client, each with its own budget
       await request(c.http).post('/api/sessions').set(from('198.51.100.1')).expect(201);
       await request(c.http).post('/api/sessions').set(from('198.51.100.2')).expect(201);
       expect((await request(c.http).post('/api/sessions').set(from('198.51.100.2')).expect(429)).body.code).toBe('rate_limited');
       // only the nearest hop is believed: an address the client put in front of it counts for nothing
       await request(c.http).post('/api/sessions').set('X-Forwarded-For', '203.0.113.9, 198.51.100.1').expect(429);
-    } finally {
-      await c.close();
-    }
-  });
+    }));
 
-  it('RATE_LIMIT_PER_MINUTE=0 turns it off', async () => {
-    const c = await startTestApp('rate_limit_off', { RATE_LIMIT_PER_MINUTE: '0' });
-    try {
+  it('RATE_LIMIT_PER_MINUTE=0 turns it off', () =>
+    withApp('rate_limit_off', { RATE_LIMIT_PER_MINUTE: '0' }, async (c) => {
       for (let i = 0; i < 20; i++) await request(c.http).post('/api/sessions').expect(201);
       expect(await scanKeys(`${c.keyPrefix}*ratelimit*`)).toEqual([]); // not counted at all, not merely under a large budget
-    } finally {
-      await c.close();
-    }
-  });
+    }));
 });
