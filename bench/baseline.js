@@ -215,12 +215,9 @@ async function productsFor(ids) {
 /** GET /api/viewcart/:sid: the least a view is, the cart (HGETALL) reconciled with the catalogue as JSON. */
 async function viewCart(res, sid) {
   if (!SID_RE.test(sid)) return fail(res, 400, 'validation_failed', 'sid: invalid');
-  const hash = await redis.hgetall(`cart:${sid}`);
-  const flat = [];
-  for (const [field, value] of Object.entries(hash)) if (field !== 'coupon') flat.push(field, parseInt(value, 10));
-  const ids = [];
-  for (let i = 0; i < flat.length; i += 2) ids.push(Number(flat[i]));
-  const { view } = cartView(sid, flat, ids.length > 0 ? await productsFor(ids) : []);
+  const lines = cartLines(await redis.hgetall(`cart:${sid}`));
+  const flat = lines.flatMap((l) => [l.pid, l.quantity]);
+  const { view } = cartView(sid, flat, lines.length > 0 ? await productsFor(lines.map((l) => l.pid)) : []);
   send(res, 200, view);
 }
 
