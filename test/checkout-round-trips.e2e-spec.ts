@@ -69,6 +69,10 @@ describe('Checkout: Postgres statements per order (e2e)', () => {
     const statements = await statementsOf(() => request(t.http).post(`/api/carts/${sid}/checkout`).expect(201));
     figures('Postgres statements of one checkout (coupon, no key)', Object.fromEntries(statements.map((s, i) => [i + 1, s.slice(0, 100)])));
     expect(commits(statements)).toBe(1);
+    // the three, between the products' lock and the stock update
+    const at = (re: RegExp) => statements.findIndex((x) => re.test(x));
+    const [rows, coupon, links, redeem, stock] = [/FROM product .*FOR UPDATE/, /FROM "[^"]+"\."coupon" "c".*FOR UPDATE/, /FROM coupon_product/, /UPDATE .*"coupon" SET "redemptions"/, /^UPDATE product p SET quantity/].map(at);
+    expect([rows, coupon, links, redeem, stock].every((i, n, all) => i >= 0 && (n === 0 || i === all[n - 1] + 1))).toBe(true);
     expect(statements.length).toBeLessThanOrEqual(9);
   });
 
